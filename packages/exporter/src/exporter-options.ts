@@ -1,0 +1,80 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { MaskFunction } from './mapping/index.js';
+
+/** Options of {@link LangfuseSpanExporter}. Every option falls back to an environment variable or a default. */
+export interface LangfuseExporterOptions {
+  /** Langfuse public key. Env: `LANGFUSE_PUBLIC_KEY`. */
+  publicKey?: string;
+  /** Langfuse secret key. Env: `LANGFUSE_SECRET_KEY`. Never logged. */
+  secretKey?: string;
+  /**
+   * Langfuse base URL, e.g. `https://cloud.langfuse.com` or a self-hosted URL.
+   * Env: `LANGFUSE_BASE_URL`, then `LANGFUSE_BASEURL`, then `LANGFUSE_HOST`. Default `https://cloud.langfuse.com`.
+   */
+  baseUrl?: string;
+  /** Default environment for traces and observations. Env: `LANGFUSE_TRACING_ENVIRONMENT`. */
+  environment?: string;
+  /** Default release for traces. Env: `LANGFUSE_RELEASE`. */
+  release?: string;
+  /** Timeout of one HTTP attempt, in ms. Env: `LANGFUSE_TIMEOUT_MS`. Default 10 000. */
+  requestTimeoutMs?: number;
+  /**
+   * Overall deadline of one `export` call including all retries, in ms. Keep it below the span processor's
+   * export timeout (30 000 by default). Env: `LANGFUSE_EXPORT_TIMEOUT_MS`. Default 25 000.
+   */
+  exportTimeoutMs?: number;
+  /** Largest HTTP body sent, in bytes. Env: `LANGFUSE_MAX_BATCH_BYTES`. Default 3 500 000 (the server's limit is 4.5 MB). */
+  maxBatchBytes?: number;
+  /** Largest single event, in bytes; bigger ones have their largest input/output/metadata replaced by a marker. Env: `LANGFUSE_MAX_EVENT_BYTES`. Default 1 000 000. */
+  maxEventBytes?: number;
+  /** Retries of one request after a 408/429/5xx answer or a network error. Env: `LANGFUSE_MAX_RETRIES`. Default 5. */
+  maxRetries?: number;
+  /** First retry delay in ms (doubles each retry, with jitter, capped by `maxRetryDelayMs`). Default 500. */
+  initialRetryDelayMs?: number;
+  /** Cap of one retry delay in ms. Default 10 000. */
+  maxRetryDelayMs?: number;
+  /** HTTP requests in flight at once. Default 4. */
+  maxConcurrentRequests?: number;
+  /** `export` calls waiting or in flight at once; more are refused (counted as dropped). Default 64. */
+  maxPendingExports?: number;
+  /** Decides which ended spans are exported. A predicate that throws keeps the span. Default: every span. */
+  shouldExportSpan?: (span: ReadableSpan) => boolean;
+  /** Runs on input, output and metadata before they leave the process. If it throws, the value is replaced by a marker. */
+  mask?: MaskFunction;
+  /** Extra HTTP headers sent with every request. */
+  additionalHeaders?: Record<string, string>;
+}
+
+export interface ResolvedExporterConfig {
+  publicKey: string;
+  secretKey: string;
+  baseUrl: URL;
+  environment: string | undefined;
+  release: string | undefined;
+  requestTimeoutMs: number;
+  exportTimeoutMs: number;
+  maxBatchBytes: number;
+  maxEventBytes: number;
+  maxRetries: number;
+  initialRetryDelayMs: number;
+  maxRetryDelayMs: number;
+  maxConcurrentRequests: number;
+  maxPendingExports: number;
+  shouldExportSpan: ((span: ReadableSpan) => boolean) | undefined;
+  mask: MaskFunction | undefined;
+  additionalHeaders: Record<string, string>;
+}
+
+export const DEFAULT_BASE_URL = 'https://cloud.langfuse.com';
+
+export const DEFAULTS = {
+  requestTimeoutMs: 10_000,
+  exportTimeoutMs: 25_000,
+  maxBatchBytes: 3_500_000,
+  maxEventBytes: 1_000_000,
+  maxRetries: 5,
+  initialRetryDelayMs: 500,
+  maxRetryDelayMs: 10_000,
+  maxConcurrentRequests: 4,
+  maxPendingExports: 64,
+} as const;

@@ -1,0 +1,117 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import got, { type Got, type RequestError } from 'got';
+import { RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
+
+export interface HttpTransportOptions {
+  url: URL;
+  /** Basic auth credentials. */
+  username: string;
+  password: string;
+  headers: Record<string, string>;
+  requestTimeoutMs: number;
+  maxRetries: number;
+  maxSockets: number;
+  retry: RetryPolicyOptions;
+  /** Upper bound for any wait, including a server's Retry-After. */
+  maxRetryAfterMs: number;
+  onRetry?: (reason: string) => void;
+  onRequest?: (bytes: number) => void;
+}
+
+export type TransportResult =
+  | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
+  | { kind: 'error'; reason: 'timeout' | 'deadline' | 'network' | 'shutdown'; code: string; message: string };
+
+interface RequestContext extends Record<string, unknown> {
+  deadline: number;
+}
+
+/**
+ * POSTs a body to one URL with got: Basic auth, keep-alive agents owned here, per-attempt timeout,
+ * got's own retry of 408/429/5xx and network errors (Retry-After honoured), all inside the caller's deadline.
+ * Returns what the server said as a value; never throws.
+ */
+export class HttpTransport {
+  private readonly client: Got;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly shutdownController = new AbortController();
+
+  constructor(private readonly options: HttpTransportOptions) {
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
+    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.client = got.extend({
+      method: 'POST',
+      username: options.username,
+      password: options.password,
+      headers: options.headers,
+      throwHttpErrors: false,
+      followRedirect: false,
+      agent: this.agents,
+      timeout: { request: options.requestTimeoutMs },
+      retry: {
+        limit: options.maxRetries,
+        methods: ['POST'],
+        statusCodes: [...RETRYABLE_STATUSES],
+        maxRetryAfter: options.maxRetryAfterMs,
+        calculateDelay: ({ attemptCount, computedValue, retryAfter, error }) => {
+          if (computedValue === 0) return 0;
+          const { deadline } = error.options.context as RequestContext;
+          return retryDelay(attemptCount, retryAfter, deadline - Date.now(), options.retry);
+        },
+      },
+      hooks: {
+        beforeRequest: [
+          (requestOptions) => {
+            const body = requestOptions.body;
+            options.onRequest?.(typeof body === 'string' ? Buffer.byteLength(body) : 0);
+          },
+        ],
+        beforeRetry: [
+          (error) => {
+            options.onRetry?.(error.response ? `http-${error.response.statusCode}` : (error.code ?? 'network'));
+          },
+        ],
+      },
+    });
+  }
+
+  async send(body: string, deadline: number): Promise<TransportResult> {
+    const remaining = deadline - Date.now();
+    if (this.shutdownController.signal.aborted) {
+      return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
+    }
+    if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
+    const signal = AbortSignal.any([this.shutdownController.signal, AbortSignal.timeout(remaining)]);
+    try {
+      // The exporter's own HTTP calls must never become spans of the app it is tracing.
+      const response = await context.with(suppressTracing(context.active()), () =>
+        this.client(this.options.url, { body, signal, context: { deadline } satisfies RequestContext }),
+      );
+      return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      return this.describeError(error as RequestError);
+    }
+  }
+
+  /** Aborts requests in flight and closes the sockets. */
+  shutdown(): void {
+    this.shutdownController.abort();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+
+  private describeError(error: RequestError): TransportResult {
+    const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
+    const message = typeof error?.message === 'string' ? error.message : String(error);
+    if (error?.name === 'AbortError' || code === 'ERR_ABORTED') {
+      const reason = this.shutdownController.signal.aborted ? 'shutdown' : 'deadline';
+      return { kind: 'error', reason, code, message: reason === 'shutdown' ? 'aborted by shutdown' : 'export deadline passed' };
+    }
+    if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
+    return { kind: 'error', reason: 'network', code, message };
+  }
+}

@@ -1,0 +1,15 @@
+export { LangfuseSpanExporter } from './langfuse-span-exporter.js';
+export type { LangfuseExporterOptions } from './exporter-options.js';
+export type { ExporterStats } from './exporter-stats.js';
+export type { MaskFunction } from './mapping/index.js';
+export type {
+  IngestionEvent,
+  IngestionEventType,
+  ObservationBody,
+  ObservationCreateEvent,
+  ObservationLevel,
+  ObservationType,
+  TraceBody,
+  TraceCreateEvent,
+} from './ingestion-event.js';
+export { SDK_NAME, SDK_VERSION } from './version.js';

@@ -1,0 +1,149 @@
+import { DEFAULT_BASE_URL, DEFAULTS, type LangfuseExporterOptions, type ResolvedExporterConfig } from './exporter-options.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type ConfigResult =
+  | { ok: true; config: ResolvedExporterConfig; warnings: string[] }
+  | { ok: false; reason: string; warnings: string[] };
+
+type NumericOption = keyof typeof DEFAULTS;
+
+const NUMERIC_ENV: Partial<Record<NumericOption, string>> = {
+  requestTimeoutMs: 'LANGFUSE_TIMEOUT_MS',
+  exportTimeoutMs: 'LANGFUSE_EXPORT_TIMEOUT_MS',
+  maxBatchBytes: 'LANGFUSE_MAX_BATCH_BYTES',
+  maxEventBytes: 'LANGFUSE_MAX_EVENT_BYTES',
+  maxRetries: 'LANGFUSE_MAX_RETRIES',
+};
+
+/** Lower bounds that keep the exporter working; `maxRetries` alone may be 0. */
+const MINIMUMS: Record<NumericOption, number> = {
+  requestTimeoutMs: 1,
+  exportTimeoutMs: 1,
+  maxBatchBytes: 1024,
+  maxEventBytes: 512,
+  maxRetries: 0,
+  initialRetryDelayMs: 0,
+  maxRetryDelayMs: 0,
+  maxConcurrentRequests: 1,
+  maxPendingExports: 1,
+};
+
+const nonEmpty = (value: string | undefined): string | undefined => {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+};
+
+function resolveNumber(
+  name: NumericOption,
+  option: number | undefined,
+  env: Env,
+  warnings: string[],
+): number {
+  const envName = NUMERIC_ENV[name];
+  const envValue = envName ? nonEmpty(env[envName]) : undefined;
+  const raw: unknown = option ?? (envValue === undefined ? undefined : Number(envValue));
+  if (raw === undefined) return DEFAULTS[name];
+  const source = option !== undefined ? `option ${name}` : `${envName}`;
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < MINIMUMS[name]) {
+    warnings.push(`${source} must be a number >= ${MINIMUMS[name]}; using the default ${DEFAULTS[name]}`);
+    return DEFAULTS[name];
+  }
+  return Math.floor(raw);
+}
+
+function resolveBaseUrl(option: string | undefined, env: Env): { url?: URL; error?: string } {
+  const raw =
+    nonEmpty(option) ??
+    nonEmpty(env['LANGFUSE_BASE_URL']) ??
+    nonEmpty(env['LANGFUSE_BASEURL']) ??
+    nonEmpty(env['LANGFUSE_HOST']) ??
+    DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { error: `baseUrl is not a valid URL (got ${JSON.stringify(raw.slice(0, 200))})` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { error: `baseUrl must be http(s) (got protocol ${JSON.stringify(url.protocol)})` };
+  }
+  if (url.username || url.password) {
+    return { error: 'baseUrl must not contain credentials; use publicKey/secretKey' };
+  }
+  // Keep a path prefix (self-hosted behind a reverse proxy) but normalise the trailing slash.
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  url.search = '';
+  url.hash = '';
+  return { url };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || hostname.startsWith('127.');
+}
+
+/** Turns options + environment into a validated config, or a reason why exporting must stay disabled. Never throws. */
+export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env: Env = process.env): ConfigResult {
+  const warnings: string[] = [];
+  const publicKey = nonEmpty(options.publicKey) ?? nonEmpty(env['LANGFUSE_PUBLIC_KEY']);
+  const secretKey = nonEmpty(options.secretKey) ?? nonEmpty(env['LANGFUSE_SECRET_KEY']);
+  const missing = [!publicKey && 'public key (LANGFUSE_PUBLIC_KEY)', !secretKey && 'secret key (LANGFUSE_SECRET_KEY)']
+    .filter(Boolean)
+    .join(' and ');
+  if (!publicKey || !secretKey) {
+    return { ok: false, reason: `no Langfuse ${missing} configured`, warnings };
+  }
+  const { url, error } = resolveBaseUrl(options.baseUrl, env);
+  if (!url) return { ok: false, reason: error ?? 'invalid baseUrl', warnings };
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    warnings.push(`baseUrl ${url.origin} is plain http: the keys travel unencrypted; use https`);
+  }
+
+  const numbers = {} as Record<NumericOption, number>;
+  for (const name of Object.keys(DEFAULTS) as NumericOption[]) {
+    numbers[name] = resolveNumber(name, options[name], env, warnings);
+  }
+  if (numbers.maxEventBytes > numbers.maxBatchBytes - 64) {
+    warnings.push('maxEventBytes must be below maxBatchBytes; using maxBatchBytes - 64');
+    numbers.maxEventBytes = numbers.maxBatchBytes - 64;
+  }
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.additionalHeaders ?? {})) {
+    if (typeof value === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value)) {
+      headers[name.toLowerCase()] = value;
+    } else {
+      warnings.push(`additional header ${JSON.stringify(name)} is not a valid HTTP header; ignored`);
+    }
+  }
+  for (const reserved of ['authorization', 'content-type', 'content-length', 'content-encoding']) {
+    if (reserved in headers) {
+      delete headers[reserved];
+      warnings.push(`additional header ${JSON.stringify(reserved)} is set by the exporter; ignored`);
+    }
+  }
+
+  const fn = <T>(value: T | undefined, name: string): T | undefined => {
+    if (value === undefined || typeof value === 'function') return value;
+    warnings.push(`option ${name} must be a function; ignored`);
+    return undefined;
+  };
+
+  return {
+    ok: true,
+    warnings,
+    config: {
+      publicKey,
+      secretKey,
+      baseUrl: url,
+      environment: nonEmpty(options.environment) ?? nonEmpty(env['LANGFUSE_TRACING_ENVIRONMENT']),
+      release: nonEmpty(options.release) ?? nonEmpty(env['LANGFUSE_RELEASE']),
+      ...numbers,
+      shouldExportSpan: fn(options.shouldExportSpan, 'shouldExportSpan'),
+      mask: fn(options.mask, 'mask'),
+      additionalHeaders: headers,
+    },
+  };
+}

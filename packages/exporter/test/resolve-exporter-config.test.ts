@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { resolveExporterConfig } from '../src/resolve-exporter-config.js';
+
+const keys = { publicKey: 'pk-lf-1', secretKey: 'sk-lf-secret' };
+
+describe('resolveExporterConfig', () => {
+  it('reads keys, base URL, environment and release from the environment', () => {
+    const result = resolveExporterConfig({}, {
+      LANGFUSE_PUBLIC_KEY: 'pk-env',
+      LANGFUSE_SECRET_KEY: 'sk-env',
+      LANGFUSE_BASE_URL: 'http://127.0.0.1:3000/',
+      LANGFUSE_TRACING_ENVIRONMENT: 'staging',
+      LANGFUSE_RELEASE: 'v1',
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config).toMatchObject({ publicKey: 'pk-env', secretKey: 'sk-env', environment: 'staging', release: 'v1' });
+    expect(result.config.baseUrl.href).toBe('http://127.0.0.1:3000/');
+  });
+
+  it('falls back from LANGFUSE_BASE_URL to LANGFUSE_BASEURL to LANGFUSE_HOST, then Langfuse Cloud', () => {
+    const url = (env: Record<string, string>) => {
+      const r = resolveExporterConfig(keys, env);
+      return r.ok ? r.config.baseUrl.origin : r.reason;
+    };
+    expect(url({ LANGFUSE_BASEURL: 'http://a.test', LANGFUSE_HOST: 'http://b.test' })).toBe('http://a.test');
+    expect(url({ LANGFUSE_HOST: 'http://b.test' })).toBe('http://b.test');
+    expect(url({})).toBe('https://cloud.langfuse.com');
+  });
+
+  it('lets options win over the environment', () => {
+    const r = resolveExporterConfig({ ...keys, baseUrl: 'http://127.0.0.1:1' }, { LANGFUSE_PUBLIC_KEY: 'pk-env', LANGFUSE_BASE_URL: 'http://x.test' });
+    expect(r.ok && r.config.publicKey).toBe('pk-lf-1');
+    expect(r.ok && r.config.baseUrl.origin).toBe('http://127.0.0.1:1');
+  });
+
+  it('disables exporting when a key is missing, naming which one', () => {
+    const r = resolveExporterConfig({ publicKey: 'pk' }, {});
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/secret key \(LANGFUSE_SECRET_KEY\)/);
+    expect(!r.ok && r.reason).not.toMatch(/public key/);
+  });
+
+  it('disables exporting for an invalid or non-http URL, without echoing credentials', () => {
+    expect(resolveExporterConfig({ ...keys, baseUrl: 'not a url' }, {}).ok).toBe(false);
+    expect(resolveExporterConfig({ ...keys, baseUrl: 'ftp://host' }, {}).ok).toBe(false);
+    const withCreds = resolveExporterConfig({ ...keys, baseUrl: 'https://user:pw@host' }, {});
+    expect(withCreds.ok).toBe(false);
+    expect(JSON.stringify(withCreds)).not.toContain('pw@');
+  });
+
+  it('keeps a path prefix of a self-hosted URL and drops the trailing slash', () => {
+    const r = resolveExporterConfig({ ...keys, baseUrl: 'https://example.test/langfuse/' }, {});
+    expect(r.ok && r.config.baseUrl.pathname).toBe('/langfuse');
+  });
+
+  it('replaces invalid numbers by defaults with a warning', () => {
+    const r = resolveExporterConfig({ ...keys, maxBatchBytes: -5, requestTimeoutMs: Number.NaN }, { LANGFUSE_MAX_RETRIES: 'lots' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.maxBatchBytes).toBe(3_500_000);
+    expect(r.config.requestTimeoutMs).toBe(10_000);
+    expect(r.config.maxRetries).toBe(5);
+    expect(r.warnings).toHaveLength(3);
+  });
+
+  it('reads numeric limits from the environment', () => {
+    const r = resolveExporterConfig(keys, { LANGFUSE_MAX_BATCH_BYTES: '100000', LANGFUSE_MAX_EVENT_BYTES: '50000', LANGFUSE_MAX_RETRIES: '0' });
+    expect(r.ok && [r.config.maxBatchBytes, r.config.maxEventBytes, r.config.maxRetries]).toEqual([100_000, 50_000, 0]);
+  });
+
+  it('keeps maxEventBytes below maxBatchBytes', () => {
+    const r = resolveExporterConfig({ ...keys, maxBatchBytes: 10_000, maxEventBytes: 20_000 }, {});
+    expect(r.ok && r.config.maxEventBytes).toBeLessThan(10_000);
+  });
+
+  it('warns about Basic auth over plain http to a non-loopback host, not for loopback', () => {
+    expect(resolveExporterConfig({ ...keys, baseUrl: 'http://langfuse.internal' }, {}).warnings.join()).toMatch(/plain http/);
+    expect(resolveExporterConfig({ ...keys, baseUrl: 'http://127.0.0.1:3000' }, {}).warnings).toEqual([]);
+    expect(resolveExporterConfig({ ...keys, baseUrl: 'http://[::1]:3000' }, {}).warnings).toEqual([]);
+  });
+
+  it('ignores malformed or reserved additional headers', () => {
+    const r = resolveExporterConfig({ ...keys, additionalHeaders: { 'x-ok': 'v', 'bad header': 'v', 'x-inject': 'a\r\nb', Authorization: 'x' } }, {});
+    expect(r.ok && r.config.additionalHeaders).toEqual({ 'x-ok': 'v' });
+    expect(r.warnings).toHaveLength(3);
+  });
+
+  it('ignores a mask or filter that is not a function', () => {
+    const r = resolveExporterConfig({ ...keys, mask: 'nope' as never, shouldExportSpan: 1 as never }, {});
+    expect(r.ok && r.config.mask).toBeUndefined();
+    expect(r.ok && r.config.shouldExportSpan).toBeUndefined();
+    expect(r.warnings).toHaveLength(2);
+  });
+});

@@ -1,0 +1,3 @@
+export { CONTRACT_FILE, loadContract, type ContractValidator } from './contract.js';
+export { startTestReceiver, type TestReceiver } from './test-receiver.js';
+export { captureDiag, type CapturedDiag } from './capture-diag.js';
