@@ -121,7 +121,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   }
 
   private buildPipeline(config: ResolvedExporterConfig): Pipeline {
-    const endpoint = new URL(config.baseUrl.pathname + INGESTION_PATH, config.baseUrl.origin);
+    const endpoint = new URL(config.baseUrl.origin + config.baseUrl.pathname.replace(/\/+$/, '') + INGESTION_PATH);
     const retry = { initialDelayMs: config.initialRetryDelayMs, maxDelayMs: config.maxRetryDelayMs };
     const transport = new HttpTransport({
       url: endpoint,

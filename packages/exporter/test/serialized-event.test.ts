@@ -22,7 +22,7 @@ describe('serializeEvent', () => {
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect(outcome.truncatedFields).toEqual(['input']);
-    const body = outcome.serialized.event.body as Record<string, unknown>;
+    const body = outcome.serialized.event.body as unknown as Record<string, unknown>;
     expect(body['input']).toMatch(/^\[truncated by otel-langfuse: input was 5002 bytes; maxEventBytes is 1000\]$/);
     expect(body['output']).toBe('o'.repeat(300));
     expect(outcome.serialized.bytes).toBeLessThanOrEqual(1_000);

@@ -1,0 +1,6 @@
+export { createSpanMapper, type SpanMapper } from './span-to-events.js';
+export { mergeTraceCreates } from './merge-trace-creates.js';
+export { createHrTimeFormatter, formatHrTime, type HrTimeFormatter } from './hr-time-format.js';
+export type { MappingOptions, MaskFunction, MaskField } from './options.js';
+export type { MappingNote, NoteSink } from './notes.js';
+export { MASK_FAILED } from './mask.js';

@@ -1,0 +1,30 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { HrTimeFormatter } from './hr-time-format.js';
+import type { ScopeInfo } from './metadata.js';
+import type { Note } from './notes.js';
+import type { MappingOptions } from './options.js';
+import type { ResourceInfo } from './resource-info.js';
+import type { SpanAttributes } from './span-attributes.js';
+
+/** Everything the event builders need about one span, resolved once. */
+export interface SpanMappingContext {
+  readonly span: ReadableSpan;
+  readonly attributes: SpanAttributes;
+  readonly traceId: string;
+  readonly spanId: string;
+  /** The parent span id; undefined for a trace root (no parent, or `langfuse.internal.as_root`). */
+  readonly parentSpanId: string | undefined;
+  readonly isRoot: boolean;
+  /** A local root continuing a trace from another process. */
+  readonly hasRemoteParent: boolean;
+  readonly startTime: string;
+  /** Also the envelope timestamp of every event of the span. */
+  readonly endTime: string;
+  readonly environment: string | undefined;
+  readonly version: string | undefined;
+  readonly resource: ResourceInfo | undefined;
+  readonly scope: ScopeInfo | undefined;
+  readonly options: MappingOptions;
+  readonly format: HrTimeFormatter;
+  readonly note: Note;
+}

@@ -1,0 +1,97 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { IngestionEvent } from '../ingestion-event.js';
+import { AS_ROOT, ENVIRONMENT, VERSION } from './attribute-names.js';
+import { booleanValue, stringValue } from './attribute-values.js';
+import { createHrTimeFormatter } from './hr-time-format.js';
+import type { SpanMappingContext } from './mapping-context.js';
+import { normalizeEnvironment } from './normalize-environment.js';
+import { createNote, type NoteSink } from './notes.js';
+import { buildObservationEvent, type ObservationIO } from './observation-event.js';
+import { readObservationInput, readObservationOutput } from './observation-fields.js';
+import type { MappingOptions } from './options.js';
+import { ResourceCache } from './resource-info.js';
+import { SpanAttributes } from './span-attributes.js';
+import { appendSpanEvents, exceptionMessage } from './span-events.js';
+import { buildTraceEvent } from './trace-event.js';
+
+export interface SpanMapper {
+  /** The Langfuse events for one ended span: [trace-create?, observation, ...span events]. Never throws. */
+  map(span: ReadableSpan): IngestionEvent[];
+}
+
+/**
+ * A mapper owns its caches (last formatted second, per-resource and per-scope lookups); create one per
+ * exporter and reuse it for every span.
+ */
+export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): SpanMapper {
+  const note = createNote(onNote);
+  const format = createHrTimeFormatter();
+  const cache = new ResourceCache(note);
+  const defaultEnvironment =
+    options.environment === undefined || options.environment === ''
+      ? undefined
+      : normalizeEnvironment(options.environment, note);
+
+  function mapSpan(span: ReadableSpan): IngestionEvent[] {
+    const spanContext = span.spanContext();
+    const attributes = new SpanAttributes(span.attributes ?? {});
+    const parent = span.parentSpanContext;
+    const isRoot = parent === undefined || booleanValue(attributes.get(AS_ROOT)) === true;
+    const resource = cache.resource(span.resource);
+
+    const explicitEnvironment = stringValue(attributes.get(ENVIRONMENT), ENVIRONMENT, note);
+    const environment =
+      explicitEnvironment !== undefined
+        ? normalizeEnvironment(explicitEnvironment, note)
+        : (resource?.environment ?? defaultEnvironment);
+
+    const ctx: SpanMappingContext = {
+      span,
+      attributes,
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      parentSpanId: isRoot ? undefined : parent?.spanId,
+      isRoot,
+      hasRemoteParent: !isRoot && parent?.isRemote === true,
+      startTime: format(span.startTime),
+      endTime: format(span.endTime),
+      environment,
+      version: stringValue(attributes.get(VERSION), VERSION, note) ?? resource?.version,
+      resource,
+      scope: cache.scope(span.instrumentationScope),
+      options,
+      format,
+      note,
+    };
+
+    const io: ObservationIO = {
+      input: readObservationInput(attributes, options, note),
+      output: readObservationOutput(attributes, options, note),
+    };
+    const events: IngestionEvent[] = [];
+    // Before the observation: reading trace fields marks the alias attributes it used, which the
+    // observation's metadata then leaves out.
+    const trace = buildTraceEvent(ctx, io);
+    if (trace !== undefined) events.push(trace);
+    events.push(buildObservationEvent(ctx, io, exceptionMessage(span.events ?? [])));
+    appendSpanEvents(ctx, events);
+    return events;
+  }
+
+  return {
+    map(span) {
+      try {
+        return mapSpan(span);
+      } catch (error) {
+        let kind = 'error';
+        try {
+          kind = error instanceof Error ? String(error.name).slice(0, 40) : typeof error;
+        } catch {
+          // keep the generic kind
+        }
+        note('span-mapping-failed', `a span could not be mapped (${kind}); it was dropped`);
+        return [];
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+export { startReceiver, type Receiver } from './receiver.js';
+export type { ReceiverOptions, EventOutcome, BatchSummary } from './receiver-options.js';
+export type { ReceiverMode } from './server-mode.js';
+export type { StoredEvent, StoredEventBody } from './stored-event.js';
+export type { IngestionEventType } from './event-types.js';
+export type { ReceiverStats } from './receiver-stats.js';
+export type { RequestRecord } from './request-log.js';
+export type { EventPredicate } from './event-store.js';
+export type { IngestionResponse, IngestionResultItem } from './ingest-batch.js';
+export type { ValidationIssue } from './validation-issues.js';
+export type {
+  FaultController,
+  FaultStep,
+  FaultKind,
+  StatusFault,
+  DelayFault,
+  HangFault,
+  DestroyFault,
+  EventErrorsFault,
+  EventErrorsSpec,
+} from './fault-script.js';

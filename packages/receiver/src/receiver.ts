@@ -1,0 +1,169 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { EventStore, type EventPredicate } from './event-store.js';
+import { EventValidator } from './event-validator.js';
+import { serveWithFault } from './fault-handler.js';
+import { FaultScript, type FaultController } from './fault-script.js';
+import { jsonReply } from './http-reply.js';
+import { handleIngestion, readCountedBody, type IngestionEndpoint } from './ingestion-handler.js';
+import { JsonlSink } from './jsonl-sink.js';
+import { readApiReply } from './read-api.js';
+import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './receiver-options.js';
+import { emptyStats, type ReceiverStats } from './receiver-stats.js';
+import { RequestLog, type RequestRecord } from './request-log.js';
+import { closeServer, createReceiverServer, listen } from './server.js';
+import { emulatedServerVersion } from './server-mode.js';
+import type { StoredEvent } from './stored-event.js';
+
+export interface Receiver {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:54321`. */
+  readonly url: string;
+  readonly port: number;
+  readonly publicKey: string;
+  readonly secretKey: string;
+  /** Accepted events in arrival order, each envelope id once. */
+  events(): StoredEvent[];
+  /** The trace-create events with `body.id === traceId` and the observations with `body.traceId === traceId`. */
+  eventsForTrace(traceId: string): StoredEvent[];
+  /** Resolves once the predicate holds for the stored events; rejects after timeoutMs (default 5000). */
+  waitForEvents(predicate: EventPredicate, timeoutMs?: number): Promise<StoredEvent[]>;
+  stats(): ReceiverStats;
+  requests(): RequestRecord[];
+  /** Scripted faults, consumed one per ingestion request. */
+  readonly faults: FaultController;
+  /** Clears stored events, stats, the request log and the fault script. */
+  reset(): void;
+  /** Closes the server, ending open connections (hung requests included), and flushes the JSONL file. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_WAIT_MS = 5000;
+
+// Compiling the schemas takes tens of milliseconds; compiled validators keep no state between calls, so receivers share one.
+let sharedValidator: EventValidator | undefined;
+
+export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
+  const config = resolveReceiverOptions(options);
+  const sink = config.jsonlPath === undefined ? undefined : await JsonlSink.open(config.jsonlPath);
+  const receiver = new LocalReceiver(config, sink);
+  try {
+    await receiver.listen();
+  } catch (error) {
+    await sink?.close();
+    throw error;
+  }
+  return receiver;
+}
+
+class LocalReceiver implements Receiver {
+  readonly faults: FaultScript = new FaultScript();
+  readonly publicKey: string;
+  readonly secretKey: string;
+  private boundPort = 0;
+  private readonly statistics: ReceiverStats = emptyStats();
+  private readonly store = new EventStore();
+  private readonly requestLog = new RequestLog();
+  private readonly shutdown = new AbortController();
+  private readonly endpoint: IngestionEndpoint;
+  private readonly server: Server;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: ResolvedReceiverOptions,
+    private readonly sink: JsonlSink | undefined,
+  ) {
+    this.publicKey = config.publicKey;
+    this.secretKey = config.secretKey;
+    const validator = (sharedValidator ??= new EventValidator());
+    this.endpoint = {
+      keys: { publicKey: config.publicKey, secretKey: config.secretKey },
+      maxBodyBytes: config.maxBodyBytes,
+      validator,
+      stats: this.statistics,
+      ingest: {
+        validator,
+        policy: { mode: config.mode, extendedObservationTypes: config.extendedObservationTypes },
+        store: this.store,
+        stats: this.statistics,
+        onStored: (event) => this.sink?.write(event),
+        onEvent: config.onEvent,
+      },
+      onBatch: config.onBatch,
+    };
+    this.server = createReceiverServer({
+      requestLog: this.requestLog,
+      countRequest: () => {
+        this.statistics.requests++;
+      },
+      ingestion: (req, res, record) => this.serveIngestion(req, res, record),
+      health: () => jsonReply(200, { status: 'OK', version: emulatedServerVersion(this.endpoint.ingest.policy) }),
+      readApi: (method, url) => readApiReply(method, url, this),
+    });
+  }
+
+  async listen(): Promise<void> {
+    this.boundPort = await listen(this.server, this.config.port, this.config.host);
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    const host = this.config.host.includes(':') ? `[${this.config.host}]` : this.config.host;
+    return `http://${host}:${this.boundPort}`;
+  }
+
+  events(): StoredEvent[] {
+    return this.store.all();
+  }
+
+  eventsForTrace(traceId: string): StoredEvent[] {
+    return this.store.forTrace(traceId);
+  }
+
+  waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {
+    if (this.closing) return Promise.reject(new Error('waitForEvents: the receiver is closed'));
+    return this.store.waitFor(predicate, timeoutMs);
+  }
+
+  stats(): ReceiverStats {
+    return { ...this.statistics };
+  }
+
+  requests(): RequestRecord[] {
+    return this.requestLog.list();
+  }
+
+  reset(): void {
+    this.store.clear();
+    Object.assign(this.statistics, emptyStats());
+    this.requestLog.clear();
+    this.faults.clear();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.shutdown.abort();
+    this.store.close('the receiver was closed');
+    await closeServer(this.server);
+    await this.sink?.close();
+  }
+
+  private async serveIngestion(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+    const fault = this.faults.take();
+    if (fault) record.fault = fault.kind;
+    await serveWithFault(
+      {
+        res,
+        readBody: () => readCountedBody(req, record, this.endpoint),
+        handle: (eventFault) => handleIngestion(req, record, this.endpoint, eventFault),
+        signal: this.shutdown.signal,
+      },
+      fault,
+    );
+  }
+}

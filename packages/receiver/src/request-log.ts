@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+import type { FaultKind } from './fault-script.js';
+
+export interface RequestRecord {
+  method: string;
+  /** Path and query as requested. */
+  path: string;
+  /** Status answered, or null when no response was sent (hang, destroy, client gone). */
+  status: number | null;
+  /** Request headers; credentials are replaced by 'REDACTED'. */
+  headers: Record<string, string>;
+  bodyBytes: number;
+  /** Events in the batch, when the body was a valid batch. */
+  eventCount: number;
+  /** ISO time the request arrived. */
+  time: string;
+  /** The fault step applied to this request, if any. */
+  fault?: FaultKind;
+}
+
+const REDACTED_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+
+// Bounds memory in long benchmark runs; older records are dropped first.
+const MAX_RECORDS = 10_000;
+
+export class RequestLog {
+  private records: RequestRecord[] = [];
+
+  /** Starts a record; the caller fills in status and sizes as the request proceeds. */
+  start(req: IncomingMessage): RequestRecord {
+    const record: RequestRecord = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      status: null,
+      headers: redactedHeaders(req),
+      bodyBytes: 0,
+      eventCount: 0,
+      time: new Date().toISOString(),
+    };
+    this.records.push(record);
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
+    return record;
+  }
+
+  list(): RequestRecord[] {
+    return this.records.map((record) => ({ ...record, headers: { ...record.headers } }));
+  }
+
+  clear(): void {
+    this.records = [];
+  }
+}
+
+function redactedHeaders(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    headers[name] = REDACTED_HEADERS.has(name) ? 'REDACTED' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
+}

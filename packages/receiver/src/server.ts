@@ -1,0 +1,84 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { jsonReply, messageReply, sendReply, type Reply } from './http-reply.js';
+import { INGESTION_PATH } from './ingestion-handler.js';
+import { READ_API_PREFIX } from './read-api.js';
+import type { RequestLog, RequestRecord } from './request-log.js';
+
+export const HEALTH_PATH = '/api/public/health';
+
+export interface ReceiverRoutes {
+  requestLog: RequestLog;
+  /** Counts a request that is recorded (everything but the read API). */
+  countRequest(): void;
+  ingestion(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void>;
+  health(): Reply;
+  readApi(method: string | undefined, url: URL): Reply;
+}
+
+export function createReceiverServer(routes: ReceiverRoutes): Server {
+  return createServer((req, res) => {
+    route(req, res, routes).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      sendReply(res, messageReply(500, `Receiver error: ${message}`));
+    });
+  });
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, routes: ReceiverRoutes): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://receiver.invalid');
+  if (url.pathname.startsWith(READ_API_PREFIX)) {
+    sendReply(res, routes.readApi(req.method, url));
+    return;
+  }
+  const record = routes.requestLog.start(req);
+  routes.countRequest();
+  res.on('finish', () => {
+    record.status = res.statusCode;
+  });
+  switch (url.pathname) {
+    case INGESTION_PATH:
+      if (req.method !== 'POST') {
+        sendReply(res, methodNotAllowed('POST'));
+        return;
+      }
+      await routes.ingestion(req, res, record);
+      return;
+    case HEALTH_PATH:
+      sendReply(res, req.method === 'GET' || req.method === 'HEAD' ? routes.health() : methodNotAllowed('GET, HEAD'));
+      return;
+    default:
+      sendReply(res, messageReply(404, `Not found: ${url.pathname}`));
+  }
+}
+
+function methodNotAllowed(allow: string): Reply {
+  return jsonReply(405, { message: 'Method Not Allowed' }, { allow });
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('the receiver is not listening on a TCP port'));
+        return;
+      }
+      resolve(address.port);
+    });
+  });
+}
+
+/** Stops accepting connections and destroys open ones, including requests that never got an answer. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
