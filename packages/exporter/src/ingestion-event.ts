@@ -3,17 +3,20 @@
  * Fields left `undefined` are omitted on the wire, which the server reads as "unknown, keep what you have".
  */
 
-export type ObservationType =
-  | 'span'
-  | 'generation'
-  | 'event'
-  | 'agent'
-  | 'tool'
-  | 'chain'
-  | 'retriever'
-  | 'evaluator'
-  | 'embedding'
-  | 'guardrail';
+export const OBSERVATION_TYPES = [
+  'span',
+  'generation',
+  'event',
+  'agent',
+  'tool',
+  'chain',
+  'retriever',
+  'evaluator',
+  'embedding',
+  'guardrail',
+] as const;
+
+export type ObservationType = (typeof OBSERVATION_TYPES)[number];
 
 export type ObservationLevel = 'DEBUG' | 'DEFAULT' | 'WARNING' | 'ERROR';
 

@@ -1,5 +1,5 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { ObservationLevel, ObservationType } from '../ingestion-event.js';
+import { OBSERVATION_TYPES, type ObservationLevel, type ObservationType } from '../ingestion-event.js';
 import {
   OBSERVATION_COMPLETION_START_TIME,
   OBSERVATION_COST_DETAILS,
@@ -15,9 +15,8 @@ import {
   OBSERVATION_USAGE_DETAILS,
 } from './attribute-names.js';
 import { describeType, stringValue } from './attribute-values.js';
-import { parseJsonAttribute } from './json-attribute.js';
 import type { MappingOptions } from './options.js';
-import { applyMask } from './mask.js';
+import { readMaskedValue } from './masked-value.js';
 import { normalizeLevel } from './normalize-level.js';
 import type { Note } from './notes.js';
 import type { SpanAttributes } from './span-attributes.js';
@@ -27,18 +26,7 @@ import type { SpanAttributes } from './span-attributes.js';
  * AI SDK, OpenInference) slot in here later as further fallbacks, read through `attributes.getAlias`.
  */
 
-const OBSERVATION_TYPES: ReadonlySet<string> = new Set<ObservationType>([
-  'span',
-  'generation',
-  'event',
-  'agent',
-  'tool',
-  'chain',
-  'retriever',
-  'evaluator',
-  'embedding',
-  'guardrail',
-]);
+const KNOWN_OBSERVATION_TYPES: ReadonlySet<string> = new Set(OBSERVATION_TYPES);
 
 /** The attributes that only generation-like observations carry. */
 export const GENERATION_ATTRIBUTES: readonly string[] = [
@@ -60,7 +48,7 @@ export function readObservationType(attributes: SpanAttributes, model: string | 
   const value = attributes.get(OBSERVATION_TYPE);
   if (value !== undefined) {
     const type = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-    if (type !== undefined && OBSERVATION_TYPES.has(type)) return type as ObservationType;
+    if (type !== undefined && KNOWN_OBSERVATION_TYPES.has(type)) return type as ObservationType;
     const fallback = model === undefined ? 'span' : 'generation';
     note(
       'observation-type-invalid',
@@ -76,13 +64,11 @@ export function isGenerationLike(type: ObservationType): boolean {
 }
 
 export function readObservationInput(attributes: SpanAttributes, options: MappingOptions, note: Note): unknown {
-  const value = attributes.get(OBSERVATION_INPUT);
-  return value === undefined ? undefined : applyMask(options.mask, parseJsonAttribute(value), 'input', note);
+  return readMaskedValue(attributes, OBSERVATION_INPUT, 'input', options, note);
 }
 
 export function readObservationOutput(attributes: SpanAttributes, options: MappingOptions, note: Note): unknown {
-  const value = attributes.get(OBSERVATION_OUTPUT);
-  return value === undefined ? undefined : applyMask(options.mask, parseJsonAttribute(value), 'output', note);
+  return readMaskedValue(attributes, OBSERVATION_OUTPUT, 'output', options, note);
 }
 
 /** The explicit level, else ERROR for an error status, else DEFAULT. */

@@ -13,8 +13,8 @@ import {
   USER_ID_ALIASES,
 } from './attribute-names.js';
 import { booleanValue, describeType, stringValue } from './attribute-values.js';
-import { parseJsonAttribute } from './json-attribute.js';
 import { applyMask } from './mask.js';
+import { readMaskedValue } from './masked-value.js';
 import { readMetadata, toMetadataRecord } from './metadata.js';
 import { limitId, limitName } from './normalize-length.js';
 import { normalizeTags } from './normalize-tags.js';
@@ -68,13 +68,11 @@ export function readTraceMetadata(
 }
 
 export function readTraceInput(attributes: SpanAttributes, options: MappingOptions, note: Note): unknown {
-  const value = attributes.get(TRACE_INPUT);
-  return value === undefined ? undefined : applyMask(options.mask, parseJsonAttribute(value), 'input', note);
+  return readMaskedValue(attributes, TRACE_INPUT, 'input', options, note);
 }
 
 export function readTraceOutput(attributes: SpanAttributes, options: MappingOptions, note: Note): unknown {
-  const value = attributes.get(TRACE_OUTPUT);
-  return value === undefined ? undefined : applyMask(options.mask, parseJsonAttribute(value), 'output', note);
+  return readMaskedValue(attributes, TRACE_OUTPUT, 'output', options, note);
 }
 
 export function readRelease(attributes: SpanAttributes, note: Note): string | undefined {
