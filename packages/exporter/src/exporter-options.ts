@@ -48,7 +48,8 @@ export interface LangfuseExporterOptions {
 export interface ResolvedExporterConfig {
   publicKey: string;
   secretKey: string;
-  baseUrl: URL;
+  /** Origin plus path prefix, no trailing slash. */
+  baseUrl: string;
   environment: string | undefined;
   release: string | undefined;
   requestTimeoutMs: number;

@@ -93,7 +93,7 @@ export class HttpTransport {
       );
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      return this.describeError(error as RequestError);
+      return this.describeError(error as RequestError, deadline);
     }
   }
 
@@ -104,13 +104,12 @@ export class HttpTransport {
     this.agents.https.destroy();
   }
 
-  private describeError(error: RequestError): TransportResult {
+  private describeError(error: RequestError, deadline: number): TransportResult {
     const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
     const message = typeof error?.message === 'string' ? error.message : String(error);
-    if (error?.name === 'AbortError' || code === 'ERR_ABORTED') {
-      const reason = this.shutdownController.signal.aborted ? 'shutdown' : 'deadline';
-      return { kind: 'error', reason, code, message: reason === 'shutdown' ? 'aborted by shutdown' : 'export deadline passed' };
-    }
+    // Judged by the facts rather than the error's class: got wraps an aborted signal in more than one way.
+    if (this.shutdownController.signal.aborted) return { kind: 'error', reason: 'shutdown', code, message: 'aborted by shutdown' };
+    if (Date.now() >= deadline) return { kind: 'error', reason: 'deadline', code, message: 'export deadline passed' };
     if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
     return { kind: 'error', reason: 'network', code, message };
   }

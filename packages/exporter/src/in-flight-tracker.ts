@@ -13,14 +13,15 @@ export class InFlightTracker {
     return promise;
   }
 
-  /** Resolves when everything running now, and anything started meanwhile, has settled. Never rejects. */
+  /**
+   * Resolves when everything running now has settled. Work started later is not waited for, so steady traffic
+   * cannot keep a flush waiting forever. Never rejects.
+   */
   async settled(): Promise<void> {
-    while (this.running.size > 0) {
-      await Promise.allSettled([...this.running]);
-    }
+    await Promise.allSettled([...this.running]);
   }
 
-  /** Like `settled`, but gives up after `timeoutMs`; resolves to whether everything settled. */
+  /** Like `settled`, but gives up after `timeoutMs`; resolves to whether it all settled in time. */
   async settledWithin(timeoutMs: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {

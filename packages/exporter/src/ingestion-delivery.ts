@@ -1,10 +1,10 @@
 import { batchBody, splitIntoBatches } from './batch-splitter.js';
 import type { ComponentLogger } from './component-logger.js';
 import type { HttpTransport, TransportResult } from './http-transport.js';
-import type { ObservationCreateEvent } from './ingestion-event.js';
+import type { IngestionResultItem, ObservationCreateEvent } from './ingestion-event.js';
 import { EVENT_TYPE_NOT_ACCEPTED, describeServerMessage, parseMultiStatus } from './ingestion-response.js';
 import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fallback.js';
-import { retryDelay, type RetryPolicyOptions } from './retry-policy.js';
+import { RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 
 export type EventOutcome =
@@ -31,6 +31,20 @@ interface RoundContext {
   queue: SerializedEvent[][];
   /** Downgraded copy → the event the caller gave. */
   originOf: Map<SerializedEvent, SerializedEvent>;
+}
+
+/**
+ * Whether a per-event 400 is the server not knowing the event type (a server older than 3.99 fails the type
+ * discriminator), rather than some other problem with the event, which a downgrade would not fix.
+ */
+function isUnknownTypeError(result: IngestionResultItem): boolean {
+  let text = result.message ?? '';
+  try {
+    text += ` ${JSON.stringify(result.error ?? '')}`;
+  } catch {
+    // an unserializable error detail: judge by the message alone
+  }
+  return /discriminator|event type|"path":\["type"\]/i.test(text);
 }
 
 /** What to tell the user about a whole-request refusal, by status. */
@@ -62,7 +76,14 @@ export class IngestionDelivery {
     const originOf = new Map<SerializedEvent, SerializedEvent>();
     const settle = (event: SerializedEvent, outcome: EventOutcome) => outcomes.set(originOf.get(event) ?? event, outcome);
 
-    let pending: SerializedEvent[] = [...events];
+    let pending = events.map((event) => {
+      if (this.extendedTypesSupported || !isExtendedTypeEvent(event.event)) return event;
+      const fallback = this.downgrade(event.event, event.spanId);
+      if (fallback === undefined) return event;
+      originOf.set(fallback, event);
+      this.options.onDowngraded?.(1);
+      return fallback;
+    });
     for (let round = 0; pending.length > 0; round++) {
       const retryLater: SerializedEvent[] = [];
       const queue = splitIntoBatches(pending, this.options.maxBatchBytes);
@@ -109,7 +130,7 @@ export class IngestionDelivery {
       this.log.once('warn', 'http-413-single', `the server refused a single event of ${batch[0]?.bytes} bytes as too large (413); lower maxEventBytes`);
       return all({ kind: 'rejected', reason: 'http-413' });
     }
-    if (status === 429 || status >= 500) {
+    if (RETRYABLE_STATUSES.includes(status) || status >= 500) {
       this.log.once('warn', `http-${status}-exhausted`, `${this.options.endpoint} answered ${status} until the retries ran out: ${describeServerMessage(result.body)}`);
       return all({ kind: 'dropped', reason: 'retries-exhausted' });
     }
@@ -145,7 +166,7 @@ export class IngestionDelivery {
       } else if (result.message === EVENT_TYPE_NOT_ACCEPTED) {
         this.log.once('error', 'event-type-not-accepted', `the Langfuse server at ${this.options.endpoint} does not accept traces on the legacy ingestion path ("${EVENT_TYPE_NOT_ACCEPTED}"): it is a Langfuse v4 server in events_only mode (or Langfuse Cloud after 2026-11-16). Trace, span and generation events cannot be delivered there on this path.`);
         ctx.settle(event, { kind: 'rejected', reason: 'event-type-not-accepted' });
-      } else if (result.status === 400 && isExtendedTypeEvent(event.event)) {
+      } else if (result.status === 400 && isExtendedTypeEvent(event.event) && isUnknownTypeError(result)) {
         const fallback = this.downgrade(event.event, event.spanId);
         if (fallback) {
           ctx.originOf.set(fallback, ctx.originOf.get(event) ?? event);

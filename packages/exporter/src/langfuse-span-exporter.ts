@@ -1,16 +1,16 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { accountOutcomes } from './account-outcomes.js';
 import { ComponentLogger } from './component-logger.js';
+import { describeError } from './describe-error.js';
 import type { LangfuseExporterOptions, ResolvedExporterConfig } from './exporter-options.js';
 import { StatsRecorder, type ExporterStats } from './exporter-stats.js';
 import { HttpTransport } from './http-transport.js';
 import { InFlightTracker } from './in-flight-tracker.js';
-import { IngestionDelivery, type EventOutcome } from './ingestion-delivery.js';
-import type { IngestionEvent } from './ingestion-event.js';
-import { createSpanMapper, mergeTraceCreates, type SpanMapper } from './mapping/index.js';
-import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fallback.js';
+import { IngestionDelivery } from './ingestion-delivery.js';
+import { createSpanMapper } from './mapping/index.js';
+import { prepareEvents, type PrepareDeps } from './prepare-events.js';
 import { resolveExporterConfig } from './resolve-exporter-config.js';
-import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
@@ -21,10 +21,12 @@ type State = 'running' | 'shutting-down' | 'shutdown';
 /** What the exporter needs once its config is valid. */
 interface Pipeline {
   config: ResolvedExporterConfig;
-  mapper: SpanMapper;
+  prepare: PrepareDeps;
   transport: HttpTransport;
   delivery: IngestionDelivery;
 }
+
+const FAILED = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${message}`) });
 
 /**
  * An OpenTelemetry `SpanExporter` that turns ended spans into Langfuse ingestion events and posts them to
@@ -35,20 +37,25 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly log: ComponentLogger;
   private readonly stats_ = new StatsRecorder();
   private readonly inFlight = new InFlightTracker();
-  private readonly traceCreates = new TraceCreateMemory();
+  private readonly memory = new TraceCreateMemory();
   private readonly pipeline: Pipeline | undefined;
   private state: State = 'running';
   private shutdownPromise: Promise<void> | undefined;
 
   constructor(options: LangfuseExporterOptions = {}) {
     const resolved = resolveExporterConfig(options ?? {});
-    this.log = new ComponentLogger(SDK_NAME, [options?.secretKey, process.env['LANGFUSE_SECRET_KEY']]);
+    const secret = resolved.ok ? resolved.config.secretKey : undefined;
+    this.log = new ComponentLogger(SDK_NAME, [secret, process.env['LANGFUSE_SECRET_KEY']]);
     for (const warning of resolved.warnings) this.log.warn(warning);
     if (!resolved.ok) {
       this.log.error(`exporting to Langfuse is disabled: ${resolved.reason}. Spans will be dropped (counted in stats().eventsDropped.disabled).`);
       return;
     }
-    this.pipeline = this.buildPipeline(resolved.config);
+    try {
+      this.pipeline = this.buildPipeline(resolved.config);
+    } catch (error) {
+      this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);
+    }
   }
 
   /** Counters since construction: spans, events sent, rejected and dropped by reason, retries, requests, bytes. */
@@ -64,15 +71,15 @@ export class LangfuseSpanExporter implements SpanExporter {
       try {
         resultCallback(result);
       } catch (error) {
-        this.log.error(`the span processor's export callback threw: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.error(`the span processor's export callback threw: ${describeError(error)}`);
       }
     };
+    const count = Array.isArray(spans) ? spans.length : 0;
     try {
-      const count = Array.isArray(spans) ? spans.length : 0;
       this.stats_.add('spansReceived', count);
       if (this.state === 'shutdown') {
         this.stats_.drop('shutdown', count);
-        return done({ code: ExportResultCode.FAILED, error: new Error('LangfuseSpanExporter is shut down') });
+        return done(FAILED('the exporter is shut down'));
       }
       if (!this.pipeline) {
         this.stats_.drop('disabled', count);
@@ -81,24 +88,20 @@ export class LangfuseSpanExporter implements SpanExporter {
       if (this.inFlight.size >= this.pipeline.config.maxPendingExports) {
         this.stats_.drop('too-many-pending-exports', count);
         this.log.once('warn', 'pending-exports', `more than ${this.pipeline.config.maxPendingExports} exports are pending (the server is slow or down); dropping spans until they drain`);
-        return done({ code: ExportResultCode.FAILED, error: new Error('LangfuseSpanExporter: too many pending exports') });
+        return done(FAILED('too many pending exports'));
       }
       const deadline = Date.now() + this.pipeline.config.exportTimeoutMs;
       // export() runs inside the span.end() that filled the batch: do the work on a later turn of the event loop.
       const task = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.exportNow(spans, deadline))
-        .then(done, (error: unknown) => {
-          this.log.error(`export failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
-          done({ code: ExportResultCode.FAILED, error: new Error('LangfuseSpanExporter: export failed unexpectedly') });
-        });
+        .then(() => this.exportNow(this.pipeline!, spans, deadline))
+        .then(done, (error: unknown) => this.failUnexpectedly(error, count, done));
       this.inFlight.track(task);
     } catch (error) {
-      this.log.error(`export failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
-      done({ code: ExportResultCode.FAILED, error: new Error('LangfuseSpanExporter: export failed unexpectedly') });
+      this.failUnexpectedly(error, count, done);
     }
   }
 
-  /** Resolves when every export started so far has been delivered or has definitively failed. */
+  /** Resolves when every export started before this call has been delivered or has definitively failed. */
   async forceFlush(): Promise<void> {
     await this.inFlight.settled();
   }
@@ -120,8 +123,20 @@ export class LangfuseSpanExporter implements SpanExporter {
     this.state = 'shutdown';
   }
 
+  private failUnexpectedly(error: unknown, spanCount: number, done: (result: ExportResult) => void): void {
+    this.stats_.drop('internal-error', spanCount);
+    this.log.error(`export failed unexpectedly (${spanCount} spans dropped): ${describeError(error)}`);
+    done(FAILED('export failed unexpectedly'));
+  }
+
+  private async exportNow(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+    const events = prepareEvents(spans, pipeline.prepare);
+    const outcomes = await pipeline.delivery.deliver(events, deadline);
+    return accountOutcomes(events, outcomes, this.stats_, this.memory);
+  }
+
   private buildPipeline(config: ResolvedExporterConfig): Pipeline {
-    const endpoint = new URL(config.baseUrl.origin + config.baseUrl.pathname.replace(/\/+$/, '') + INGESTION_PATH);
+    const endpoint = new URL(config.baseUrl + INGESTION_PATH);
     const retry = { initialDelayMs: config.initialRetryDelayMs, maxDelayMs: config.maxRetryDelayMs };
     const transport = new HttpTransport({
       url: endpoint,
@@ -165,93 +180,14 @@ export class LangfuseSpanExporter implements SpanExporter {
       { environment: config.environment, release: config.release, mask: config.mask },
       (note) => this.log.once('debug', `mapping-${note.code}`, note.message),
     );
-    return { config, mapper, transport, delivery };
+    const prepare: PrepareDeps = {
+      mapper,
+      memory: this.memory,
+      stats: this.stats_,
+      log: this.log,
+      maxEventBytes: config.maxEventBytes,
+      shouldExportSpan: config.shouldExportSpan,
+    };
+    return { config, prepare, transport, delivery };
   }
-
-  private async exportNow(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const pipeline = this.pipeline!;
-    const events = this.toEvents(spans, pipeline);
-    const serialized = this.serialize(events, pipeline);
-    const outcomes = await pipeline.delivery.deliver(serialized, deadline);
-    return this.account(serialized, outcomes);
-  }
-
-  private toEvents(spans: ReadableSpan[], { config, mapper }: Pipeline): IngestionEvent[] {
-    const events: IngestionEvent[] = [];
-    for (const span of spans) {
-      if (config.shouldExportSpan && !this.keep(span, config.shouldExportSpan)) {
-        this.stats_.add('spansFiltered');
-        continue;
-      }
-      try {
-        events.push(...mapper.map(span));
-      } catch (error) {
-        this.stats_.drop('mapping-error');
-        this.log.once('error', 'mapping-error', `could not map a span to Langfuse events (dropped): ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    return mergeTraceCreates(events);
-  }
-
-  private keep(span: ReadableSpan, predicate: (span: ReadableSpan) => boolean): boolean {
-    try {
-      return predicate(span) !== false;
-    } catch (error) {
-      this.log.once('warn', 'should-export-span-threw', `shouldExportSpan threw (the span is exported): ${error instanceof Error ? error.message : String(error)}`);
-      return true;
-    }
-  }
-
-  private serialize(events: IngestionEvent[], { config, delivery }: Pipeline): SerializedEvent[] {
-    const out: SerializedEvent[] = [];
-    for (let event of events) {
-      if (event.type === 'trace-create' && this.traceCreates.has(event.body.id, JSON.stringify(event.body))) continue;
-      if (!delivery.extendedTypesSupported && isExtendedTypeEvent(event)) {
-        event = downgradeObservation(event);
-        this.stats_.add('eventsDowngraded');
-      }
-      const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
-      const outcome = serializeEvent(event, config.maxEventBytes, spanId);
-      if (!outcome.ok) {
-        this.stats_.drop('event-too-large');
-        this.log.once('warn', 'event-too-large', `an event of ${outcome.bytes} bytes does not fit maxEventBytes (${config.maxEventBytes}) even without input/output/metadata; dropped`);
-        continue;
-      }
-      if (outcome.truncatedFields.length > 0) {
-        this.stats_.add('eventsTruncated');
-        this.log.once('warn', 'event-truncated', `an event over maxEventBytes (${config.maxEventBytes}) had its ${outcome.truncatedFields.join(', ')} replaced by a size marker`);
-      }
-      out.push(outcome.serialized);
-    }
-    return out;
-  }
-
-  private account(events: SerializedEvent[], outcomes: Map<SerializedEvent, EventOutcome>): ExportResult {
-    const failedSpans = new Set<string>();
-    const deliveredSpans = new Set<string>();
-    const failures = new Map<string, number>();
-    for (const event of events) {
-      const outcome = outcomes.get(event) ?? { kind: 'dropped', reason: 'unsettled' };
-      if (outcome.kind === 'accepted') {
-        this.stats_.add('eventsSent');
-        if (event.spanId) deliveredSpans.add(event.spanId);
-        if (event.event.type === 'trace-create') this.traceCreates.remember(event.event.body.id, JSON.stringify(event.event.body));
-        continue;
-      }
-      if (outcome.kind === 'rejected') this.stats_.reject(outcome.reason);
-      else this.stats_.drop(outcome.reason);
-      failures.set(outcome.reason, (failures.get(outcome.reason) ?? 0) + 1);
-      if (event.spanId) failedSpans.add(event.spanId);
-    }
-    for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) this.stats_.add('spansExported');
-    if (failures.size === 0) return { code: ExportResultCode.SUCCESS };
-    const summary = [...failures].map(([reason, n]) => `${n} ${reason}`).join(', ');
-    return { code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: events not delivered: ${summary}`) };
-  }
-}
-
-/** Observation ids are the span id, or `<spanId>-e<n>` for an OTel span event. */
-function spanIdOf(observationId: string): string {
-  const dash = observationId.indexOf('-');
-  return dash === -1 ? observationId : observationId.slice(0, dash);
 }

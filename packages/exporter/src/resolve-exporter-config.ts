@@ -29,8 +29,9 @@ const MINIMUMS: Record<NumericOption, number> = {
   maxPendingExports: 1,
 };
 
-const nonEmpty = (value: string | undefined): string | undefined => {
-  const trimmed = value?.trim();
+/** A non-blank string, trimmed; anything else (including a number passed where a string belongs) is absent. */
+const nonEmpty = (value: unknown): string | undefined => {
+  const trimmed = typeof value === 'string' ? value.trim() : undefined;
   return trimmed ? trimmed : undefined;
 };
 
@@ -71,8 +72,6 @@ function resolveBaseUrl(option: string | undefined, env: Env): { url?: URL; erro
   if (url.username || url.password) {
     return { error: 'baseUrl must not contain credentials; use publicKey/secretKey' };
   }
-  // Keep a path prefix (self-hosted behind a reverse proxy) but normalise the trailing slash.
-  url.pathname = url.pathname.replace(/\/+$/, '');
   url.search = '';
   url.hash = '';
   return { url };
@@ -137,7 +136,8 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
     config: {
       publicKey,
       secretKey,
-      baseUrl: url,
+      // Keeps a path prefix (self-hosted behind a reverse proxy), without the trailing slash.
+      baseUrl: url.origin + url.pathname.replace(/\/+$/, ''),
       environment: nonEmpty(options.environment) ?? nonEmpty(env['LANGFUSE_TRACING_ENVIRONMENT']),
       release: nonEmpty(options.release) ?? nonEmpty(env['LANGFUSE_RELEASE']),
       ...numbers,

@@ -8,6 +8,8 @@ export interface SerializedEvent {
   readonly bytes: number;
   /** The span whose observation this is; undefined for trace-creates, which may merge several spans. */
   readonly spanId: string | undefined;
+  /** For a trace-create: the hash of its body, remembered once delivered. */
+  readonly fingerprint?: string;
 }
 
 const TRUNCATABLE_FIELDS = ['input', 'output', 'metadata'] as const;
@@ -25,9 +27,14 @@ function measure(event: IngestionEvent): { json: string; bytes: number } {
  * Serializes an event once. An event over `maxEventBytes` gets its largest input/output/metadata replaced by a
  * marker that names the original size, largest first, until it fits; one that still does not fit is refused.
  */
-export function serializeEvent(event: IngestionEvent, maxEventBytes: number, spanId: string | undefined): SerializeOutcome {
+export function serializeEvent(
+  event: IngestionEvent,
+  maxEventBytes: number,
+  spanId: string | undefined,
+  fingerprint?: string,
+): SerializeOutcome {
   let { json, bytes } = measure(event);
-  if (bytes <= maxEventBytes) return { ok: true, serialized: { event, json, bytes, spanId }, truncatedFields: [] };
+  if (bytes <= maxEventBytes) return { ok: true, serialized: { event, json, bytes, spanId, fingerprint }, truncatedFields: [] };
 
   const body = { ...event.body } as Record<string, unknown>;
   const truncatedFields: string[] = [];
@@ -40,7 +47,7 @@ export function serializeEvent(event: IngestionEvent, maxEventBytes: number, spa
     truncatedFields.push(field);
     current = { ...event, body: { ...body } } as unknown as IngestionEvent;
     ({ json, bytes } = measure(current));
-    if (bytes <= maxEventBytes) return { ok: true, serialized: { event: current, json, bytes, spanId }, truncatedFields };
+    if (bytes <= maxEventBytes) return { ok: true, serialized: { event: current, json, bytes, spanId, fingerprint }, truncatedFields };
   }
   return { ok: false, bytes };
 }

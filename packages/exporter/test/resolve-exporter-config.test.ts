@@ -15,13 +15,13 @@ describe('resolveExporterConfig', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.config).toMatchObject({ publicKey: 'pk-env', secretKey: 'sk-env', environment: 'staging', release: 'v1' });
-    expect(result.config.baseUrl.href).toBe('http://127.0.0.1:3000/');
+    expect(result.config.baseUrl).toBe('http://127.0.0.1:3000');
   });
 
   it('falls back from LANGFUSE_BASE_URL to LANGFUSE_BASEURL to LANGFUSE_HOST, then Langfuse Cloud', () => {
     const url = (env: Record<string, string>) => {
       const r = resolveExporterConfig(keys, env);
-      return r.ok ? r.config.baseUrl.origin : r.reason;
+      return r.ok ? r.config.baseUrl : r.reason;
     };
     expect(url({ LANGFUSE_BASEURL: 'http://a.test', LANGFUSE_HOST: 'http://b.test' })).toBe('http://a.test');
     expect(url({ LANGFUSE_HOST: 'http://b.test' })).toBe('http://b.test');
@@ -31,7 +31,7 @@ describe('resolveExporterConfig', () => {
   it('lets options win over the environment', () => {
     const r = resolveExporterConfig({ ...keys, baseUrl: 'http://127.0.0.1:1' }, { LANGFUSE_PUBLIC_KEY: 'pk-env', LANGFUSE_BASE_URL: 'http://x.test' });
     expect(r.ok && r.config.publicKey).toBe('pk-lf-1');
-    expect(r.ok && r.config.baseUrl.origin).toBe('http://127.0.0.1:1');
+    expect(r.ok && r.config.baseUrl).toBe('http://127.0.0.1:1');
   });
 
   it('disables exporting when a key is missing, naming which one', () => {
@@ -51,7 +51,7 @@ describe('resolveExporterConfig', () => {
 
   it('keeps a path prefix of a self-hosted URL and drops the trailing slash', () => {
     const r = resolveExporterConfig({ ...keys, baseUrl: 'https://example.test/langfuse/' }, {});
-    expect(r.ok && r.config.baseUrl.pathname).toBe('/langfuse');
+    expect(r.ok && r.config.baseUrl).toBe('https://example.test/langfuse');
   });
 
   it('replaces invalid numbers by defaults with a warning', () => {
@@ -84,6 +84,14 @@ describe('resolveExporterConfig', () => {
     const r = resolveExporterConfig({ ...keys, additionalHeaders: { 'x-ok': 'v', 'bad header': 'v', 'x-inject': 'a\r\nb', Authorization: 'x' } }, {});
     expect(r.ok && r.config.additionalHeaders).toEqual({ 'x-ok': 'v' });
     expect(r.warnings).toHaveLength(3);
+  });
+
+  it('treats options of the wrong type as absent instead of throwing', () => {
+    const r = resolveExporterConfig({ publicKey: 123 as never, secretKey: 'sk', environment: 5 as never, baseUrl: {} as never }, {});
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.reason).toMatch(/public key/);
+    const withEnvFallback = resolveExporterConfig({ ...keys, environment: 5 as never }, { LANGFUSE_TRACING_ENVIRONMENT: 'prod' });
+    expect(withEnvFallback.ok && withEnvFallback.config.environment).toBe('prod');
   });
 
   it('ignores a mask or filter that is not a function', () => {

@@ -1,5 +1,6 @@
 export { createSpanMapper, type SpanMapper } from './span-to-events.js';
-export { mergeTraceCreates } from './merge-trace-creates.js';
+export { mergeTraceCreates, traceFieldsOf } from './merge-trace-creates.js';
+export { isTraceDefaults } from './trace-event.js';
 export { createHrTimeFormatter, formatHrTime, type HrTimeFormatter } from './hr-time-format.js';
 export type { MappingOptions, MaskFunction, MaskField } from './options.js';
 export type { MappingNote, NoteSink } from './notes.js';

@@ -1,3 +1,4 @@
+import { errorKind } from './error-kind.js';
 import type { MaskField, MaskFunction } from './options.js';
 import type { Note } from './notes.js';
 
@@ -9,13 +10,7 @@ export function applyMask(mask: MaskFunction | undefined, data: unknown, field: 
   try {
     return mask({ data, field });
   } catch (error) {
-    let kind: string = typeof error;
-    try {
-      if (error instanceof Error) kind = String(error.name).slice(0, 40);
-    } catch {
-      // A hostile error object: keep the generic kind.
-    }
-    note('mask-failed', `mask threw (${kind}) on ${field}; the value was replaced by '${MASK_FAILED}'`);
+    note('mask-failed', `mask threw (${errorKind(error)}) on ${field}; the value was replaced by '${MASK_FAILED}'`);
     return MASK_FAILED;
   }
 }

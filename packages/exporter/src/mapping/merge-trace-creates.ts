@@ -1,5 +1,6 @@
 import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../ingestion-event.js';
 import { isPlainObject } from './json-attribute.js';
+import { isTraceDefaults } from './trace-event.js';
 
 /** Objects merge key by key (recursively); any other value replaces; undefined never overwrites. */
 function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
@@ -76,24 +77,53 @@ function merge(contributors: TraceCreateEvent[]): TraceCreateEvent {
   };
 }
 
+/** The fields a trace body sets, apart from its id. */
+export function traceFieldsOf(body: TraceBody): string[] {
+  return Object.keys(body).filter((key) => key !== 'id' && (body as unknown as Record<string, unknown>)[key] !== undefined);
+}
+
+/** A root's fallback values, minus every field some span set explicitly; undefined when nothing is left. */
+function remainingDefaults(defaults: TraceCreateEvent[], explicitly: ReadonlySet<string>): TraceCreateEvent | undefined {
+  const merged = defaults.length === 1 ? defaults[0]! : merge(defaults);
+  const body: TraceBody = { id: merged.body.id };
+  for (const field of traceFieldsOf(merged.body)) {
+    if (!explicitly.has(field)) (body as unknown as Record<string, unknown>)[field] = (merged.body as unknown as Record<string, unknown>)[field];
+  }
+  return traceFieldsOf(body).length === 0 ? undefined : { ...merged, body };
+}
+
+function mergeGroup(group: TraceCreateEvent[], explicitFieldsSeen: ReadonlySet<string> | undefined): TraceCreateEvent | undefined {
+  const explicit = group.filter((event) => !isTraceDefaults(event));
+  const defaults = group.filter(isTraceDefaults);
+  const main = explicit.length === 0 ? undefined : explicit.length === 1 ? explicit[0]! : merge(explicit);
+  if (defaults.length === 0) return main;
+  const explicitly = new Set([...(explicitFieldsSeen ?? []), ...(main ? traceFieldsOf(main.body) : [])]);
+  const rest = remainingDefaults(defaults, explicitly);
+  if (main === undefined || rest === undefined) return main ?? rest;
+  return { ...main, body: { ...rest.body, ...main.body } };
+}
+
 /**
  * At most one trace-create per trace id in a batch: all of a trace's trace-creates merged into one (as the
- * server would merge them), placed where the first was. Other events keep their order. Inputs are not mutated.
+ * server would merge them), placed where the first was. A root's fallback values (its `-trace-defaults` event) only
+ * fill fields no span of the batch, nor `explicitFieldsSeen` from earlier batches, set explicitly. Other events keep
+ * their order. Inputs are not mutated.
  */
-export function mergeTraceCreates(events: IngestionEvent[]): IngestionEvent[] {
+export function mergeTraceCreates(
+  events: IngestionEvent[],
+  explicitFieldsSeen?: (traceId: string) => ReadonlySet<string> | undefined,
+): IngestionEvent[] {
   let byTrace: Map<string, TraceCreateEvent[]> | undefined;
-  let duplicates = false;
+  let needsWork = false;
   for (const event of events) {
     if (event.type !== 'trace-create') continue;
     byTrace ??= new Map();
     const group = byTrace.get(event.body.id);
     if (group === undefined) byTrace.set(event.body.id, [event]);
-    else {
-      group.push(event);
-      duplicates = true;
-    }
+    else group.push(event);
+    needsWork ||= group !== undefined || isTraceDefaults(event);
   }
-  if (!duplicates || byTrace === undefined) return events;
+  if (!needsWork || byTrace === undefined) return events;
 
   const result: IngestionEvent[] = [];
   for (const event of events) {
@@ -103,7 +133,8 @@ export function mergeTraceCreates(events: IngestionEvent[]): IngestionEvent[] {
     }
     const group = byTrace.get(event.body.id);
     if (group === undefined) continue; // already emitted
-    result.push(group.length === 1 ? event : merge(group));
+    const merged = mergeGroup(group, explicitFieldsSeen?.(event.body.id));
+    if (merged !== undefined) result.push(merged);
     byTrace.delete(event.body.id);
   }
   return result;

@@ -2,6 +2,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { IngestionEvent } from '../ingestion-event.js';
 import { AS_ROOT, ENVIRONMENT, VERSION } from './attribute-names.js';
 import { booleanValue, stringValue } from './attribute-values.js';
+import { errorKind } from './error-kind.js';
 import { createHrTimeFormatter } from './hr-time-format.js';
 import type { SpanMappingContext } from './mapping-context.js';
 import { normalizeEnvironment } from './normalize-environment.js';
@@ -12,10 +13,10 @@ import type { MappingOptions } from './options.js';
 import { ResourceCache } from './resource-info.js';
 import { SpanAttributes } from './span-attributes.js';
 import { appendSpanEvents, exceptionMessage } from './span-events.js';
-import { buildTraceEvent } from './trace-event.js';
+import { buildTraceEvents } from './trace-event.js';
 
 export interface SpanMapper {
-  /** The Langfuse events for one ended span: [trace-create?, observation, ...span events]. Never throws. */
+  /** The Langfuse events for one ended span: [trace-create?, trace defaults?, observation, ...span events]. Never throws. */
   map(span: ReadableSpan): IngestionEvent[];
 }
 
@@ -71,8 +72,7 @@ export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): Sp
     const events: IngestionEvent[] = [];
     // Before the observation: reading trace fields marks the alias attributes it used, which the
     // observation's metadata then leaves out.
-    const trace = buildTraceEvent(ctx, io);
-    if (trace !== undefined) events.push(trace);
+    events.push(...buildTraceEvents(ctx, io));
     events.push(buildObservationEvent(ctx, io, exceptionMessage(span.events ?? [])));
     appendSpanEvents(ctx, events);
     return events;
@@ -83,13 +83,7 @@ export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): Sp
       try {
         return mapSpan(span);
       } catch (error) {
-        let kind = 'error';
-        try {
-          kind = error instanceof Error ? String(error.name).slice(0, 40) : typeof error;
-        } catch {
-          // keep the generic kind
-        }
-        note('span-mapping-failed', `a span could not be mapped (${kind}); it was dropped`);
+        note('span-mapping-failed', `a span could not be mapped (${errorKind(error)}); it was dropped`);
         return [];
       }
     },

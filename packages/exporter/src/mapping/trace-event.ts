@@ -18,18 +18,27 @@ function set<K extends keyof TraceBody>(body: TraceBody, key: K, value: TraceBod
   if (value !== undefined) body[key] = value;
 }
 
+/** Envelope-id suffix of the trace-create that carries a root's fallback values (see {@link buildTraceEvents}). */
+export const TRACE_DEFAULTS_SUFFIX = '-trace-defaults';
+
+export function isTraceDefaults(event: TraceCreateEvent): boolean {
+  return event.id.endsWith(TRACE_DEFAULTS_SUFFIX);
+}
+
 /**
- * The span's `trace-create`, if it has one to send:
- * - a trace root: the full trace (name falls back to the span name, I/O to the root observation's, release to
- *   the exporter's default, version to the resolved one), timestamp = span start;
+ * The span's trace-creates, if it has any to send. Unknown fields are left out, never nulled, so the server's
+ * merge keeps what other spans said.
+ * - a trace root: the full trace, timestamp = span start;
  * - a local root under a remote parent: `{id, timestamp, environment}` plus any trace attributes it carries;
  * - any other span with trace-level attributes: only those fields (and the environment), no timestamp.
- * Unknown fields are left out, never nulled, so the server's merge keeps what other spans said.
+ * A root's fallback values (name = span name, I/O = the root observation's, the exporter's default release) go in
+ * a second event stamped with the span's *start*: the server merges by envelope timestamp, so a value another span
+ * set explicitly, which is stamped with that span's end, wins over a fallback.
  */
-export function buildTraceEvent(ctx: SpanMappingContext, io: ObservationIO): TraceCreateEvent | undefined {
+export function buildTraceEvents(ctx: SpanMappingContext, io: ObservationIO): TraceCreateEvent[] {
   const { attributes, note, options, isRoot } = ctx;
   const hasTraceAttribute = attributes.hasTraceAttribute;
-  if (!isRoot && !ctx.hasRemoteParent && !hasTraceAttribute) return undefined;
+  if (!isRoot && !ctx.hasRemoteParent && !hasTraceAttribute) return [];
 
   // A local root under a remote parent is a root for this process: it starts the trace's part here.
   const isLocalRoot = isRoot || ctx.hasRemoteParent;
@@ -37,7 +46,6 @@ export function buildTraceEvent(ctx: SpanMappingContext, io: ObservationIO): Tra
   if (isLocalRoot) body.timestamp = ctx.startTime;
   if (hasTraceAttribute || isLocalRoot) {
     set(body, 'name', readTraceName(attributes, note));
-    if (isRoot && body.name === undefined) body.name = limitName(String(ctx.span.name), 'trace name', note);
     set(body, 'userId', readUserId(attributes, note));
     set(body, 'sessionId', readSessionId(attributes, isLocalRoot, note));
   }
@@ -50,14 +58,23 @@ export function buildTraceEvent(ctx: SpanMappingContext, io: ObservationIO): Tra
     set(body, 'release', readRelease(attributes, note));
   }
   if (isRoot) {
-    if (body.input === undefined) set(body, 'input', io.input);
-    if (body.output === undefined) set(body, 'output', io.output);
-    if (body.release === undefined) set(body, 'release', options.release);
     set(body, 'version', ctx.version);
   } else if (!ctx.hasRemoteParent && Object.keys(body).length === 1) {
     // Every trace attribute of this span normalized away: nothing to say about the trace.
-    return undefined;
+    return [];
   }
   set(body, 'environment', ctx.environment);
-  return { id: `${ctx.traceId}-${ctx.spanId}-trace`, timestamp: ctx.endTime, type: 'trace-create', body };
+  const events: TraceCreateEvent[] = [{ id: `${ctx.traceId}-${ctx.spanId}-trace`, timestamp: ctx.endTime, type: 'trace-create', body }];
+
+  if (isRoot) {
+    const defaults: TraceBody = { id: ctx.traceId };
+    if (body.name === undefined) defaults.name = limitName(String(ctx.span.name), 'trace name', note);
+    if (body.input === undefined) set(defaults, 'input', io.input);
+    if (body.output === undefined) set(defaults, 'output', io.output);
+    if (body.release === undefined) set(defaults, 'release', options.release);
+    if (Object.keys(defaults).length > 1) {
+      events.push({ id: `${ctx.traceId}-${ctx.spanId}${TRACE_DEFAULTS_SUFFIX}`, timestamp: ctx.startTime, type: 'trace-create', body: defaults });
+    }
+  }
+  return events;
 }

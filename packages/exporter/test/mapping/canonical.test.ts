@@ -24,7 +24,7 @@ describe('canonical spans, full output', () => {
       },
     });
     const { traceId, spanId } = span.spanContext();
-    expect(createSpanMapper({ release: 'r-2024.05' }).map(span)).toEqual([
+    expect(mergeTraceCreates(createSpanMapper({ release: 'r-2024.05' }).map(span))).toEqual([
       {
         id: `${traceId}-${spanId}-trace`,
         timestamp: END_ISO,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../../src/ingestion-event.js';
-import { createSpanMapper, mergeTraceCreates } from '../../src/mapping/index.js';
+import { createSpanMapper, isTraceDefaults, mergeTraceCreates, traceFieldsOf } from '../../src/mapping/index.js';
 import { REMOTE_PARENT_ID, T0, createRecorder } from './span-fixtures.js';
 
 const TRACE = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -127,6 +127,49 @@ describe('mergeTraceCreates', () => {
       id: local.spanContext().traceId,
       timestamp: '2024-05-01T12:00:00.123456Z',
       sessionId: 's',
+    });
+  });
+
+  describe("a root's fallback values never overwrite a value a span set explicitly", () => {
+    function rootWithNamedChild() {
+      const recorder = createRecorder({}, { name: '' });
+      const root = recorder.start({ name: 'POST /checkout', attributes: { 'langfuse.observation.input': '"root-in"' } });
+      recorder.record({
+        parent: root,
+        attributes: { 'langfuse.trace.name': 'checkout', 'langfuse.trace.input': '"child-in"' },
+        endTime: [T0 + 1, 0],
+      });
+      root.end([T0 + 3, 0]);
+      const [child, rootSpan] = recorder.finished();
+      return { mapper: createSpanMapper({ release: 'default-release' }), child: child!, rootSpan: rootSpan! };
+    }
+
+    it('in one batch', () => {
+      const { mapper, child, rootSpan } = rootWithNamedChild();
+      const traces = mergeTraceCreates([...mapper.map(child), ...mapper.map(rootSpan)]).filter((e) => e.type === 'trace-create');
+      expect(traces).toHaveLength(1);
+      expect(traces[0]?.body).toMatchObject({ name: 'checkout', input: 'child-in', release: 'default-release' });
+    });
+
+    it('across batches, given the fields set earlier', () => {
+      const { mapper, child, rootSpan } = rootWithNamedChild();
+      const earlier = new Set(traceFieldsOf((mapper.map(child)[0] as TraceCreateEvent).body));
+      const traces = mergeTraceCreates(mapper.map(rootSpan), () => earlier).filter((e) => e.type === 'trace-create');
+      expect(traces).toHaveLength(1);
+      expect(traces[0]?.body.name).toBeUndefined();
+      expect(traces[0]?.body).toMatchObject({ release: 'default-release' });
+      expect(traces[0]?.body.input).toBeUndefined();
+    });
+
+    it('on the server too: fallbacks travel stamped with the root start, which any span end follows', () => {
+      const { mapper, rootSpan } = rootWithNamedChild();
+      const events = mapper.map(rootSpan).filter((e): e is TraceCreateEvent => e.type === 'trace-create');
+      const defaults = events.find(isTraceDefaults);
+      expect(defaults?.body).toMatchObject({ name: 'POST /checkout', input: 'root-in', release: 'default-release' });
+      expect(defaults?.timestamp).toBe('2024-05-01T12:00:00.123456Z');
+      // Alone (nothing else in the batch, nothing known): sent as it is, with its own envelope id.
+      const alone = mergeTraceCreates([defaults!]);
+      expect(alone).toEqual([defaults]);
     });
   });
 });

@@ -7,7 +7,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import type { IngestionEvent, ObservationCreateEvent, TraceCreateEvent } from '../../src/ingestion-event.js';
-import { createSpanMapper, type MappingNote, type MappingOptions } from '../../src/mapping/index.js';
+import { createSpanMapper, mergeTraceCreates, type MappingNote, type MappingOptions } from '../../src/mapping/index.js';
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 export const REMOTE_PARENT_ID = '00f067aa0ba902b7';
@@ -116,7 +116,8 @@ export interface Mapped {
 /** Maps one span with a fresh mapper, collecting the notes. */
 export function mapSpan(span: ReadableSpan, options: MappingOptions = {}): Mapped {
   const notes: MappingNote[] = [];
-  const events = createSpanMapper(options, (note) => notes.push(note)).map(span);
+  // Merged as the exporter does, so a root's fallback values land in its one trace-create.
+  const events = mergeTraceCreates(createSpanMapper(options, (note) => notes.push(note)).map(span));
   const trace = events.find((e): e is TraceCreateEvent => e.type === 'trace-create');
   const observation = events.find(
     (e): e is ObservationCreateEvent => e.type !== 'trace-create' && e.body.id === span.spanContext().spanId,

@@ -1,0 +1,34 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { StatsRecorder } from './exporter-stats.js';
+import type { EventOutcome } from './ingestion-delivery.js';
+import type { SerializedEvent } from './serialized-event.js';
+import type { TraceCreateMemory } from './trace-create-memory.js';
+
+/** Counts what happened to each event, remembers delivered trace-creates, and turns it into the export's result. */
+export function accountOutcomes(
+  events: readonly SerializedEvent[],
+  outcomes: ReadonlyMap<SerializedEvent, EventOutcome>,
+  stats: StatsRecorder,
+  memory: TraceCreateMemory,
+): ExportResult {
+  const failedSpans = new Set<string>();
+  const deliveredSpans = new Set<string>();
+  const failures = new Map<string, number>();
+  for (const event of events) {
+    const outcome = outcomes.get(event) ?? { kind: 'dropped', reason: 'unsettled' };
+    if (outcome.kind === 'accepted') {
+      stats.add('eventsSent');
+      if (event.spanId) deliveredSpans.add(event.spanId);
+      if (event.fingerprint && event.event.type === 'trace-create') memory.rememberSent(event.event.body.id, event.fingerprint);
+      continue;
+    }
+    if (outcome.kind === 'rejected') stats.reject(outcome.reason);
+    else stats.drop(outcome.reason);
+    failures.set(outcome.reason, (failures.get(outcome.reason) ?? 0) + 1);
+    if (event.spanId) failedSpans.add(event.spanId);
+  }
+  for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) stats.add('spansExported');
+  if (failures.size === 0) return { code: ExportResultCode.SUCCESS };
+  const summary = [...failures].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return { code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: events not delivered: ${summary}`) };
+}

@@ -1,0 +1,79 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ComponentLogger } from './component-logger.js';
+import { describeError } from './describe-error.js';
+import type { StatsRecorder } from './exporter-stats.js';
+import type { IngestionEvent } from './ingestion-event.js';
+import { isTraceDefaults, mergeTraceCreates, traceFieldsOf, type SpanMapper } from './mapping/index.js';
+import { serializeEvent, type SerializedEvent } from './serialized-event.js';
+import { TraceCreateMemory } from './trace-create-memory.js';
+
+export interface PrepareDeps {
+  mapper: SpanMapper;
+  memory: TraceCreateMemory;
+  stats: StatsRecorder;
+  log: ComponentLogger;
+  maxEventBytes: number;
+  shouldExportSpan: ((span: ReadableSpan) => boolean) | undefined;
+}
+
+/**
+ * Ended spans → the events to deliver, each serialized once: filter, map, merge the trace-creates of each trace,
+ * skip trace-creates that would change nothing, fit each event into `maxEventBytes`.
+ */
+export function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps): SerializedEvent[] {
+  const events = mergeTraceCreates(mapSpans(spans, deps), (traceId) => deps.memory.explicitFields(traceId));
+  const out: SerializedEvent[] = [];
+  for (const event of events) {
+    let fingerprint: string | undefined;
+    if (event.type === 'trace-create') {
+      fingerprint = TraceCreateMemory.fingerprint(event.body);
+      if (deps.memory.isUnchanged(event.body.id, fingerprint)) continue;
+    }
+    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
+    const outcome = serializeEvent(event, deps.maxEventBytes, spanId, fingerprint);
+    if (!outcome.ok) {
+      deps.stats.drop('event-too-large');
+      deps.log.once('warn', 'event-too-large', `an event of ${outcome.bytes} bytes does not fit maxEventBytes (${deps.maxEventBytes}) even without input/output/metadata; dropped`);
+      continue;
+    }
+    if (outcome.truncatedFields.length > 0) {
+      deps.stats.add('eventsTruncated');
+      deps.log.once('warn', 'event-truncated', `an event over maxEventBytes (${deps.maxEventBytes}) had its ${outcome.truncatedFields.join(', ')} replaced by a size marker`);
+    }
+    out.push(outcome.serialized);
+  }
+  return out;
+}
+
+function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats, log, shouldExportSpan }: PrepareDeps): IngestionEvent[] {
+  const events: IngestionEvent[] = [];
+  for (const span of spans) {
+    if (shouldExportSpan && !keep(span, shouldExportSpan, log)) {
+      stats.add('spansFiltered');
+      continue;
+    }
+    const mapped = mapper.map(span);
+    if (mapped.length === 0) stats.drop('mapping-error');
+    for (const event of mapped) {
+      // Recorded as spans are mapped (in export order), so a root's fallback in a later batch knows about them.
+      if (event.type === 'trace-create' && !isTraceDefaults(event)) memory.rememberExplicitFields(event.body.id, traceFieldsOf(event.body));
+      events.push(event);
+    }
+  }
+  return events;
+}
+
+function keep(span: ReadableSpan, predicate: (span: ReadableSpan) => boolean, log: ComponentLogger): boolean {
+  try {
+    return predicate(span) !== false;
+  } catch (error) {
+    log.once('warn', 'should-export-span-threw', `shouldExportSpan threw (the span is exported): ${describeError(error)}`);
+    return true;
+  }
+}
+
+/** Observation ids are the span id, or `<spanId>-e<n>` for an OTel span event. */
+function spanIdOf(observationId: string): string {
+  const dash = observationId.indexOf('-');
+  return dash === -1 ? observationId : observationId.slice(0, dash);
+}
