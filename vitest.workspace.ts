@@ -9,7 +9,11 @@ const PACKAGES = ['exporter', 'receiver', 'tracing'] as const;
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
 // Tests run against the TypeScript sources, so a test never sees a stale build.
-const alias = Object.fromEntries([...PACKAGES, 'test-support'].map((pkg) => [`@otel-langfuse/${pkg}`, src(pkg)]));
+const alias = {
+  // Subpath exports first: an alias matches by prefix.
+  '@otel-langfuse/exporter/mapping': fileURLToPath(new URL('./packages/exporter/src/mapping/index.ts', import.meta.url)),
+  ...Object.fromEntries([...PACKAGES, 'test-support'].map((pkg) => [`@otel-langfuse/${pkg}`, src(pkg)])),
+};
 
 const project = (name: (typeof PACKAGES)[number]) => ({
   resolve: { alias },
