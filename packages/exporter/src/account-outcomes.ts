@@ -4,6 +4,32 @@ import type { EventOutcome } from './ingestion-delivery.js';
 import type { SerializedEvent } from './serialized-event.js';
 import type { TraceCreateMemory } from './trace-create-memory.js';
 
+/** Counts what happened to each span sent over OTLP (the unit there is the span) into the same counters. */
+export function accountSpanOutcomes(outcomes: ReadonlyMap<unknown, EventOutcome>, stats: StatsRecorder): ExportResult {
+  const failures = new Map<string, number>();
+  for (const outcome of outcomes.values()) {
+    if (outcome.kind === 'accepted') {
+      stats.add('spansExported');
+      continue;
+    }
+    if (outcome.kind === 'rejected') stats.reject(outcome.reason);
+    else stats.drop(outcome.reason);
+    failures.set(outcome.reason, (failures.get(outcome.reason) ?? 0) + 1);
+  }
+  return toResult(failures, 'spans');
+}
+
+/** Both results succeeded, or the first failure. */
+export function combineResults(a: ExportResult, b: ExportResult): ExportResult {
+  return a.code !== ExportResultCode.SUCCESS ? a : b;
+}
+
+function toResult(failures: ReadonlyMap<string, number>, unit: string): ExportResult {
+  if (failures.size === 0) return { code: ExportResultCode.SUCCESS };
+  const summary = [...failures].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  return { code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${unit} not delivered: ${summary}`) };
+}
+
 /** Counts what happened to each event, remembers delivered trace-creates, and turns it into the export's result. */
 export function accountOutcomes(
   events: readonly SerializedEvent[],
@@ -28,7 +54,5 @@ export function accountOutcomes(
     if (event.spanId) failedSpans.add(event.spanId);
   }
   for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) stats.add('spansExported');
-  if (failures.size === 0) return { code: ExportResultCode.SUCCESS };
-  const summary = [...failures].map(([reason, n]) => `${n} ${reason}`).join(', ');
-  return { code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: events not delivered: ${summary}`) };
+  return toResult(failures, 'events');
 }

@@ -43,7 +43,18 @@ export interface LangfuseExporterOptions {
   mask?: MaskFunction;
   /** Extra HTTP headers sent with every request. */
   additionalHeaders?: Record<string, string>;
+  /**
+   * Which Langfuse endpoint receives the spans. `'ingestion'`: the legacy batch API (`/api/public/ingestion`).
+   * `'otlp'`: the OTLP endpoint (`/api/public/otel/v1/traces`). `'auto'`: OTLP for Langfuse Cloud; elsewhere the
+   * legacy API while the server accepts it, switching to OTLP (and resending) when it does not. Env: `LANGFUSE_TRANSPORT`.
+   * Default `'auto'`.
+   */
+  transport?: TransportSetting;
+  /** Body encoding on the OTLP path. Env: `LANGFUSE_OTLP_ENCODING`. Default `'protobuf'`. */
+  otlpEncoding?: 'protobuf' | 'json';
 }
+
+export type TransportSetting = 'ingestion' | 'otlp' | 'auto';
 
 export interface ResolvedExporterConfig {
   publicKey: string;
@@ -64,6 +75,8 @@ export interface ResolvedExporterConfig {
   shouldExportSpan: ((span: ReadableSpan) => boolean) | undefined;
   mask: MaskFunction | undefined;
   additionalHeaders: Record<string, string>;
+  transport: TransportSetting;
+  otlpEncoding: 'protobuf' | 'json';
 }
 
 export const DEFAULT_BASE_URL = 'https://cloud.langfuse.com';

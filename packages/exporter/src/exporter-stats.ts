@@ -24,10 +24,14 @@ export interface ExporterStats {
   bytesSent: number;
   /** `export` calls running now. */
   exportsInFlight: number;
+  /** The endpoint spans go to now (with `transport: 'auto'` it can change once). */
+  transport: 'ingestion' | 'otlp';
+  /** Spans sent again on the other path after `'auto'` switched. */
+  spansResent: number;
 }
 
 export class StatsRecorder {
-  private readonly counters: Omit<ExporterStats, 'exportsInFlight' | 'eventsRejected' | 'eventsDropped'> = {
+  private readonly counters: Omit<ExporterStats, 'exportsInFlight' | 'eventsRejected' | 'eventsDropped' | 'transport'> = {
     spansReceived: 0,
     spansFiltered: 0,
     spansExported: 0,
@@ -37,6 +41,7 @@ export class StatsRecorder {
     requests: 0,
     retries: 0,
     bytesSent: 0,
+    spansResent: 0,
   };
   private readonly rejected = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
@@ -53,12 +58,13 @@ export class StatsRecorder {
     if (count > 0) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + count);
   }
 
-  snapshot(exportsInFlight: number): ExporterStats {
+  snapshot(exportsInFlight: number, transport: ExporterStats['transport']): ExporterStats {
     return {
       ...this.counters,
       eventsRejected: Object.fromEntries(this.rejected),
       eventsDropped: Object.fromEntries(this.dropped),
       exportsInFlight,
+      transport,
     };
   }
 }

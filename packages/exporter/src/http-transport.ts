@@ -31,7 +31,7 @@ interface RequestContext extends Record<string, unknown> {
 }
 
 /**
- * POSTs a body to one URL with got: Basic auth, keep-alive agents owned here, per-attempt timeout,
+ * POSTs bodies to one URL with got: Basic auth, keep-alive agents owned here, per-attempt timeout,
  * got's own retry of 408/429/5xx and network errors (Retry-After honoured), all inside the caller's deadline.
  * Returns what the server said as a value; never throws.
  */
@@ -67,7 +67,7 @@ export class HttpTransport {
         beforeRequest: [
           (requestOptions) => {
             const body = requestOptions.body;
-            options.onRequest?.(typeof body === 'string' ? Buffer.byteLength(body) : 0);
+            options.onRequest?.(typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0);
           },
         ],
         beforeRetry: [
@@ -79,7 +79,7 @@ export class HttpTransport {
     });
   }
 
-  async send(body: string, deadline: number): Promise<TransportResult> {
+  async send(body: string | Buffer, deadline: number): Promise<TransportResult> {
     const remaining = deadline - Date.now();
     if (this.shutdownController.signal.aborted) {
       return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };

@@ -4,7 +4,8 @@ import type { HttpTransport, TransportResult } from './http-transport.js';
 import type { IngestionResultItem, ObservationCreateEvent } from './ingestion-event.js';
 import { EVENT_TYPE_NOT_ACCEPTED, describeServerMessage, parseMultiStatus } from './ingestion-response.js';
 import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fallback.js';
-import { RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
+import { readRequestAnswer } from './request-answer.js';
+import { retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 
 export type EventOutcome =
@@ -18,6 +19,8 @@ export interface DeliveryOptions {
   maxEventBytes: number;
   maxRetries: number;
   retry: RetryPolicyOptions;
+  /** True when refused trace/observation types are resent over OTLP (transport 'auto'). */
+  resendsRefusedTypes?: boolean;
   onEventRetryRound?: () => void;
   onDowngraded?: (count: number) => void;
 }
@@ -47,14 +50,6 @@ function isUnknownTypeError(result: IngestionResultItem): boolean {
   return /discriminator|event type|"path":\["type"\]/i.test(text);
 }
 
-/** What to tell the user about a whole-request refusal, by status. */
-const REQUEST_HINTS: Record<number, string> = {
-  400: 'the server could not read the batch',
-  401: 'check LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY and that they belong to this Langfuse instance (organization-level keys are refused)',
-  403: 'the project may have ingestion suspended (usage threshold) or the keys lack access',
-  404: 'check LANGFUSE_BASE_URL: this server has no legacy ingestion endpoint',
-  405: 'check LANGFUSE_BASE_URL: this server has no legacy ingestion endpoint',
-};
 
 /**
  * Sends serialized events to `/api/public/ingestion` and settles each with an outcome: whole-request answers,
@@ -110,33 +105,14 @@ export class IngestionDelivery {
     batch: SerializedEvent[],
     ctx: RoundContext,
   ): void {
-    const all = (outcome: EventOutcome) => batch.forEach((event) => ctx.settle(event, outcome));
-
-    if (result.kind === 'error') {
-      const reason = result.reason === 'network' ? `network-${result.code}` : result.reason;
-      this.log.once('warn', `transport-${reason}`, `could not reach ${this.options.endpoint} (${result.code}: ${result.message}); ${batch.length} events dropped after retries`);
-      return all({ kind: 'dropped', reason });
+    const answer = readRequestAnswer(result, { endpoint: this.options.endpoint, count: batch.length, unit: 'events', singleBytes: batch[0]?.bytes }, this.log);
+    if (answer.kind === 'multi-status') return this.handleMultiStatus(answer.body, batch, ctx);
+    if (answer.kind === 'split') {
+      const half = Math.ceil(batch.length / 2);
+      ctx.queue.unshift(batch.slice(0, half), batch.slice(half));
+      return;
     }
-
-    const { status } = result;
-    if (status === 207) return this.handleMultiStatus(result.body, batch, ctx);
-    if (status >= 200 && status < 300) return all({ kind: 'accepted' });
-    if (status === 413) {
-      if (batch.length > 1) {
-        const half = Math.ceil(batch.length / 2);
-        ctx.queue.unshift(batch.slice(0, half), batch.slice(half));
-        return;
-      }
-      this.log.once('warn', 'http-413-single', `the server refused a single event of ${batch[0]?.bytes} bytes as too large (413); lower maxEventBytes`);
-      return all({ kind: 'rejected', reason: 'http-413' });
-    }
-    if (RETRYABLE_STATUSES.includes(status) || status >= 500) {
-      this.log.once('warn', `http-${status}-exhausted`, `${this.options.endpoint} answered ${status} until the retries ran out: ${describeServerMessage(result.body)}`);
-      return all({ kind: 'dropped', reason: 'retries-exhausted' });
-    }
-    const hint = REQUEST_HINTS[status] ?? (status >= 300 && status < 400 ? `redirected to ${String(result.headers.location)}: check LANGFUSE_BASE_URL` : 'unexpected answer');
-    this.log.once('error', `http-${status}`, `${this.options.endpoint} refused the batch with ${status} (${describeServerMessage(result.body)}): ${hint}. Not retried.`);
-    all({ kind: 'rejected', reason: `http-${status}` });
+    for (const event of batch) ctx.settle(event, answer.outcome);
   }
 
   private handleMultiStatus(
@@ -164,7 +140,8 @@ export class IngestionDelivery {
       } else if (result.status >= 500) {
         ctx.retryLater.push(event);
       } else if (result.message === EVENT_TYPE_NOT_ACCEPTED) {
-        this.log.once('error', 'event-type-not-accepted', `the Langfuse server at ${this.options.endpoint} does not accept traces on the legacy ingestion path ("${EVENT_TYPE_NOT_ACCEPTED}"): it is a Langfuse v4 server in events_only mode (or Langfuse Cloud after 2026-11-16). Trace, span and generation events cannot be delivered there on this path.`);
+        // With transport 'auto' the exporter resends these over OTLP, so this is only worth an error when it cannot.
+        this.log.once(this.options.resendsRefusedTypes ? 'debug' : 'error', 'event-type-not-accepted', `the Langfuse server at ${this.options.endpoint} does not accept traces on the legacy ingestion path ("${EVENT_TYPE_NOT_ACCEPTED}"): it is a Langfuse v4 server in events_only mode (or Langfuse Cloud after 2026-11-16). Use transport 'otlp' or 'auto'.`);
         ctx.settle(event, { kind: 'rejected', reason: 'event-type-not-accepted' });
       } else if (result.status === 400 && isExtendedTypeEvent(event.event) && isUnknownTypeError(result)) {
         const fallback = this.downgrade(event.event, event.spanId);

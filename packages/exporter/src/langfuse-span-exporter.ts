@@ -1,20 +1,26 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { accountOutcomes } from './account-outcomes.js';
+import { accountOutcomes, accountSpanOutcomes, combineResults } from './account-outcomes.js';
 import { ComponentLogger } from './component-logger.js';
 import { describeError } from './describe-error.js';
 import type { LangfuseExporterOptions, ResolvedExporterConfig } from './exporter-options.js';
 import { StatsRecorder, type ExporterStats } from './exporter-stats.js';
 import { HttpTransport } from './http-transport.js';
 import { InFlightTracker } from './in-flight-tracker.js';
-import { IngestionDelivery } from './ingestion-delivery.js';
+import { IngestionDelivery, type EventOutcome } from './ingestion-delivery.js';
 import { createSpanMapper } from './mapping/index.js';
-import { prepareEvents, type PrepareDeps } from './prepare-events.js';
+import { maskSpan } from './masked-span.js';
+import { OtlpDelivery } from './otlp-delivery.js';
+import { OTLP_CONTENT_TYPES } from './otlp-encoding.js';
+import { filterSpans, prepareEvents, type PrepareDeps } from './prepare-events.js';
 import { resolveExporterConfig } from './resolve-exporter-config.js';
+import type { SerializedEvent } from './serialized-event.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
+import { TransportRoute } from './transport-route.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
 const INGESTION_PATH = '/api/public/ingestion';
+const OTLP_PATH = '/api/public/otel/v1/traces';
 
 type State = 'running' | 'shutting-down' | 'shutdown';
 
@@ -22,8 +28,9 @@ type State = 'running' | 'shutting-down' | 'shutdown';
 interface Pipeline {
   config: ResolvedExporterConfig;
   prepare: PrepareDeps;
-  transport: HttpTransport;
-  delivery: IngestionDelivery;
+  route: TransportRoute;
+  ingestion: { transport: HttpTransport; delivery: IngestionDelivery };
+  otlp: { transport: HttpTransport; delivery: OtlpDelivery };
 }
 
 const FAILED = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${message}`) });
@@ -60,7 +67,7 @@ export class LangfuseSpanExporter implements SpanExporter {
 
   /** Counters since construction: spans, events sent, rejected and dropped by reason, retries, requests, bytes. */
   stats(): ExporterStats {
-    return this.stats_.snapshot(this.inFlight.size);
+    return this.stats_.snapshot(this.inFlight.size, this.pipeline?.route.current ?? 'ingestion');
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -117,7 +124,8 @@ export class LangfuseSpanExporter implements SpanExporter {
     if (this.pipeline) {
       const settled = await this.inFlight.settledWithin(this.pipeline.config.exportTimeoutMs + 1_000);
       if (!settled) this.log.warn('shutdown: exports still in flight after the export timeout were aborted');
-      this.pipeline.transport.shutdown();
+      this.pipeline.ingestion.transport.shutdown();
+      this.pipeline.otlp.transport.shutdown();
       await this.inFlight.settledWithin(1_000);
     }
     this.state = 'shutdown';
@@ -130,52 +138,131 @@ export class LangfuseSpanExporter implements SpanExporter {
   }
 
   private async exportNow(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+    const kept = filterSpans(spans, pipeline.prepare);
+    if (kept.length === 0) return { code: ExportResultCode.SUCCESS };
+    return pipeline.route.current === 'otlp'
+      ? this.viaOtlp(pipeline, kept, deadline, true)
+      : this.viaIngestion(pipeline, kept, deadline, true);
+  }
+
+  /** The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP. */
+  private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number, mayResend: boolean): Promise<ExportResult> {
     const events = prepareEvents(spans, pipeline.prepare);
-    const outcomes = await pipeline.delivery.deliver(events, deadline);
-    return accountOutcomes(events, outcomes, this.stats_, this.memory);
+    const outcomes = await pipeline.ingestion.delivery.deliver(events, deadline);
+    const refused = mayResend ? this.refusedForPath(pipeline, 'ingestion', events, outcomes) : undefined;
+    if (!refused) return accountOutcomes(events, outcomes, this.stats_, this.memory);
+
+    pipeline.route.switchFrom('ingestion', refused.reason);
+    const resend = spans.filter((span) => refused.spanIds.has(span.spanContext().spanId) || refused.traceIds.has(span.spanContext().traceId));
+    this.stats_.add('spansResent', resend.length);
+    const kept = events.filter((event) => !refused.events.has(event));
+    const legacy = accountOutcomes(kept, outcomes, this.stats_, this.memory);
+    return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline, false));
+  }
+
+  /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
+  private async viaOtlp(pipeline: Pipeline, spans: ReadableSpan[], deadline: number, mayResend: boolean): Promise<ExportResult> {
+    const { mask } = pipeline.config;
+    const onMaskFailure = () => this.log.once('debug', 'mapping-mask-failed', `mask threw; the value was replaced by a marker`);
+    const sent = mask ? spans.map((span) => maskSpan(span, mask, onMaskFailure)) : spans;
+    const outcomes = await pipeline.otlp.delivery.deliver(sent, deadline);
+    let reason: string | undefined;
+    const resend: ReadableSpan[] = [];
+    if (mayResend) {
+      sent.forEach((span, i) => {
+        const outcome = outcomes.get(span);
+        if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
+        reason ??= outcome.reason;
+        resend.push(spans[i]!);
+        outcomes.delete(span);
+      });
+    }
+    const otlp = accountSpanOutcomes(outcomes, this.stats_);
+    if (reason === undefined) return otlp;
+
+    pipeline.route.switchFrom('otlp', reason);
+    this.stats_.add('spansResent', resend.length);
+    return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline, false));
+  }
+
+  /** The events the legacy path refused because the server only speaks OTLP, and the spans/traces they came from. */
+  private refusedForPath(
+    pipeline: Pipeline,
+    path: 'ingestion',
+    events: readonly SerializedEvent[],
+    outcomes: ReadonlyMap<SerializedEvent, EventOutcome>,
+  ): { reason: string; events: Set<SerializedEvent>; spanIds: Set<string>; traceIds: Set<string> } | undefined {
+    let reason: string | undefined;
+    const refused = new Set<SerializedEvent>();
+    const spanIds = new Set<string>();
+    const traceIds = new Set<string>();
+    for (const event of events) {
+      const outcome = outcomes.get(event);
+      if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch(path, outcome.reason)) continue;
+      reason ??= outcome.reason;
+      refused.add(event);
+      if (event.spanId) spanIds.add(event.spanId);
+      else if (event.event.type === 'trace-create') traceIds.add(event.event.body.id);
+    }
+    return reason === undefined ? undefined : { reason, events: refused, spanIds, traceIds };
   }
 
   private buildPipeline(config: ResolvedExporterConfig): Pipeline {
-    const endpoint = new URL(config.baseUrl + INGESTION_PATH);
     const retry = { initialDelayMs: config.initialRetryDelayMs, maxDelayMs: config.maxRetryDelayMs };
-    const transport = new HttpTransport({
-      url: endpoint,
-      username: config.publicKey,
-      password: config.secretKey,
-      headers: {
-        ...config.additionalHeaders,
-        'content-type': 'application/json',
-        'x-langfuse-sdk-name': SDK_NAME,
-        'x-langfuse-sdk-version': SDK_VERSION,
-        'x-langfuse-public-key': config.publicKey,
-      },
-      requestTimeoutMs: config.requestTimeoutMs,
-      maxRetries: config.maxRetries,
-      maxSockets: config.maxConcurrentRequests,
-      retry,
-      maxRetryAfterMs: config.exportTimeoutMs,
-      onRequest: (bytes) => {
-        this.stats_.add('requests');
-        this.stats_.add('bytesSent', bytes);
-      },
-      onRetry: (reason) => {
-        this.stats_.add('retries');
-        this.log.debug(`retrying a request after ${reason}`);
-      },
-    });
-    const delivery = new IngestionDelivery(
-      transport,
+    const transportFor = (url: URL, headers: Record<string, string>) =>
+      new HttpTransport({
+        url,
+        username: config.publicKey,
+        password: config.secretKey,
+        headers: {
+          ...config.additionalHeaders,
+          ...headers,
+          'x-langfuse-sdk-name': SDK_NAME,
+          'x-langfuse-sdk-version': SDK_VERSION,
+          'x-langfuse-public-key': config.publicKey,
+        },
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxRetries: config.maxRetries,
+        maxSockets: config.maxConcurrentRequests,
+        retry,
+        maxRetryAfterMs: config.exportTimeoutMs,
+        onRequest: (bytes) => {
+          this.stats_.add('requests');
+          this.stats_.add('bytesSent', bytes);
+        },
+        onRetry: (reason) => {
+          this.stats_.add('retries');
+          this.log.debug(`retrying a request after ${reason}`);
+        },
+      });
+
+    const ingestionUrl = new URL(config.baseUrl + INGESTION_PATH);
+    // The legacy path takes JSON only, never gzip: a gzipped body fails there as invalid JSON.
+    const ingestionTransport = transportFor(ingestionUrl, { 'content-type': 'application/json' });
+    const ingestionDelivery = new IngestionDelivery(
+      ingestionTransport,
       {
-        endpoint: endpoint.href,
+        endpoint: ingestionUrl.href,
         maxBatchBytes: config.maxBatchBytes,
         maxEventBytes: config.maxEventBytes,
         maxRetries: config.maxRetries,
         retry,
+        resendsRefusedTypes: config.transport === 'auto',
         onEventRetryRound: () => this.stats_.add('retries'),
         onDowngraded: (count) => this.stats_.add('eventsDowngraded', count),
       },
       this.log,
     );
+
+    const otlpUrl = new URL(config.baseUrl + OTLP_PATH);
+    const otlpTransport = transportFor(otlpUrl, {
+      'content-type': OTLP_CONTENT_TYPES[config.otlpEncoding],
+      'content-encoding': 'gzip',
+      // Without it a Langfuse v4 server may hold the data back for up to 10 minutes.
+      'x-langfuse-ingestion-version': '4',
+    });
+    const otlpDelivery = new OtlpDelivery(otlpTransport, { endpoint: otlpUrl.href, encoding: config.otlpEncoding, maxBatchBytes: config.maxBatchBytes }, this.log);
+
     const mapper = createSpanMapper(
       { environment: config.environment, release: config.release, mask: config.mask },
       (note) => this.log.once('debug', `mapping-${note.code}`, note.message),
@@ -188,6 +275,12 @@ export class LangfuseSpanExporter implements SpanExporter {
       maxEventBytes: config.maxEventBytes,
       shouldExportSpan: config.shouldExportSpan,
     };
-    return { config, prepare, transport, delivery };
+    return {
+      config,
+      prepare,
+      route: new TransportRoute(config.transport, config.baseUrl, this.log),
+      ingestion: { transport: ingestionTransport, delivery: ingestionDelivery },
+      otlp: { transport: otlpTransport, delivery: otlpDelivery },
+    };
   }
 }

@@ -16,9 +16,18 @@ export interface PrepareDeps {
   shouldExportSpan: ((span: ReadableSpan) => boolean) | undefined;
 }
 
+/** The spans `shouldExportSpan` keeps (all of them without one); a predicate that throws keeps the span. */
+export function filterSpans(spans: readonly ReadableSpan[], deps: Pick<PrepareDeps, 'shouldExportSpan' | 'stats' | 'log'>): ReadableSpan[] {
+  const predicate = deps.shouldExportSpan;
+  if (!predicate) return [...spans];
+  const kept = spans.filter((span) => keep(span, predicate, deps.log));
+  deps.stats.add('spansFiltered', spans.length - kept.length);
+  return kept;
+}
+
 /**
- * Ended spans → the events to deliver, each serialized once: filter, map, merge the trace-creates of each trace,
- * skip trace-creates that would change nothing, fit each event into `maxEventBytes`.
+ * Ended spans → the events to deliver, each serialized once: map, merge the trace-creates of each trace, skip
+ * trace-creates that would change nothing, fit each event into `maxEventBytes`.
  */
 export function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps): SerializedEvent[] {
   const events = mergeTraceCreates(mapSpans(spans, deps), (traceId) => deps.memory.explicitFields(traceId));
@@ -45,13 +54,9 @@ export function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps)
   return out;
 }
 
-function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats, log, shouldExportSpan }: PrepareDeps): IngestionEvent[] {
+function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats }: PrepareDeps): IngestionEvent[] {
   const events: IngestionEvent[] = [];
   for (const span of spans) {
-    if (shouldExportSpan && !keep(span, shouldExportSpan, log)) {
-      stats.add('spansFiltered');
-      continue;
-    }
     const mapped = mapper.map(span);
     if (mapped.length === 0) stats.drop('mapping-error');
     for (const event of mapped) {

@@ -77,6 +77,15 @@ function resolveBaseUrl(option: string | undefined, env: Env): { url?: URL; erro
   return { url };
 }
 
+/** An option or environment value that must be one of `allowed`; anything else warns and gives the default. */
+function oneOf<T extends string>(option: unknown, envValue: string | undefined, allowed: readonly T[], fallback: T, name: string, warnings: string[]): T {
+  const raw = option ?? nonEmpty(envValue)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if ((allowed as readonly unknown[]).includes(raw)) return raw as T;
+  warnings.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(String(raw).slice(0, 40))}); using ${fallback}`);
+  return fallback;
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -130,6 +139,9 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
     return undefined;
   };
 
+  const transport = oneOf(options.transport, env['LANGFUSE_TRANSPORT'], ['ingestion', 'otlp', 'auto'] as const, 'auto', 'transport', warnings);
+  const otlpEncoding = oneOf(options.otlpEncoding, env['LANGFUSE_OTLP_ENCODING'], ['protobuf', 'json'] as const, 'protobuf', 'otlpEncoding', warnings);
+
   return {
     ok: true,
     warnings,
@@ -144,6 +156,8 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       shouldExportSpan: fn(options.shouldExportSpan, 'shouldExportSpan'),
       mask: fn(options.mask, 'mask'),
       additionalHeaders: headers,
+      transport,
+      otlpEncoding,
     },
   };
 }

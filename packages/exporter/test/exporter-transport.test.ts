@@ -165,9 +165,9 @@ describe('exporter transport against the receiver', () => {
     await exporter.shutdown();
   });
 
-  it('says once that a v4 events_only server cannot take traces on this path', async () => {
+  it("says once that a v4 events_only server cannot take traces on this path (transport: 'ingestion')", async () => {
     const v4 = await startTestReceiver({ mode: 'v4-events-only' });
-    const exporter = exporterFor(v4);
+    const exporter = exporterFor(v4, { transport: 'ingestion' });
     expect((await exportSpans(exporter, makeSpans(2))).code).toBe(ExportResultCode.FAILED);
     await exportSpans(exporter, makeSpans(2));
     expect(exporter.stats().eventsRejected['event-type-not-accepted']).toBeGreaterThanOrEqual(4);
