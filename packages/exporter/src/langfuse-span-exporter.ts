@@ -141,15 +141,18 @@ export class LangfuseSpanExporter implements SpanExporter {
     const kept = filterSpans(spans, pipeline.prepare);
     if (kept.length === 0) return { code: ExportResultCode.SUCCESS };
     return pipeline.route.current === 'otlp'
-      ? this.viaOtlp(pipeline, kept, deadline, true)
-      : this.viaIngestion(pipeline, kept, deadline, true);
+      ? this.viaOtlp(pipeline, kept, deadline)
+      : this.viaIngestion(pipeline, kept, deadline);
   }
 
-  /** The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP. */
-  private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number, mayResend: boolean): Promise<ExportResult> {
+  /**
+   * The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP. The
+   * route switches each way at most once, so the two paths cannot send spans back and forth forever.
+   */
+  private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const events = prepareEvents(spans, pipeline.prepare);
     const outcomes = await pipeline.ingestion.delivery.deliver(events, deadline);
-    const refused = mayResend ? this.refusedForPath(pipeline, 'ingestion', events, outcomes) : undefined;
+    const refused = this.refusedForPath(pipeline, 'ingestion', events, outcomes);
     if (!refused) return accountOutcomes(events, outcomes, this.stats_, this.memory);
 
     pipeline.route.switchFrom('ingestion', refused.reason);
@@ -157,32 +160,30 @@ export class LangfuseSpanExporter implements SpanExporter {
     this.stats_.add('spansResent', resend.length);
     const kept = events.filter((event) => !refused.events.has(event));
     const legacy = accountOutcomes(kept, outcomes, this.stats_, this.memory);
-    return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline, false));
+    return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline));
   }
 
   /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
-  private async viaOtlp(pipeline: Pipeline, spans: ReadableSpan[], deadline: number, mayResend: boolean): Promise<ExportResult> {
+  private async viaOtlp(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const { mask } = pipeline.config;
     const onMaskFailure = () => this.log.once('debug', 'mapping-mask-failed', `mask threw; the value was replaced by a marker`);
     const sent = mask ? spans.map((span) => maskSpan(span, mask, onMaskFailure)) : spans;
     const outcomes = await pipeline.otlp.delivery.deliver(sent, deadline);
     let reason: string | undefined;
     const resend: ReadableSpan[] = [];
-    if (mayResend) {
-      sent.forEach((span, i) => {
-        const outcome = outcomes.get(span);
-        if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
-        reason ??= outcome.reason;
-        resend.push(spans[i]!);
-        outcomes.delete(span);
-      });
-    }
+    sent.forEach((span, i) => {
+      const outcome = outcomes.get(span);
+      if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
+      reason ??= outcome.reason;
+      resend.push(spans[i]!);
+      outcomes.delete(span);
+    });
     const otlp = accountSpanOutcomes(outcomes, this.stats_);
     if (reason === undefined) return otlp;
 
     pipeline.route.switchFrom('otlp', reason);
     this.stats_.add('spansResent', resend.length);
-    return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline, false));
+    return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline));
   }
 
   /** The events the legacy path refused because the server only speaks OTLP, and the spans/traces they came from. */

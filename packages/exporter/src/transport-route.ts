@@ -24,6 +24,7 @@ const SWITCH_REASONS: Record<Path, ReadonlySet<string>> = {
  */
 export class TransportRoute {
   current: Path;
+  private readonly switched = new Set<Path>();
 
   constructor(
     private readonly setting: TransportSetting,
@@ -38,12 +39,13 @@ export class TransportRoute {
 
   /** Whether `reason` (an outcome on `path`) means the spans should go to the other path instead. */
   shouldSwitch(path: Path, reason: string): boolean {
-    return this.setting === 'auto' && SWITCH_REASONS[path].has(reason);
+    return this.setting === 'auto' && !this.switched.has(path) && SWITCH_REASONS[path].has(reason);
   }
 
   /** Moves to the other path for the rest of the exporter's life and says why, once per direction. */
   switchFrom(path: Path, reason: string): Path {
     const next: Path = path === 'ingestion' ? 'otlp' : 'ingestion';
+    this.switched.add(path);
     if (this.current === path) {
       this.current = next;
       const why =

@@ -4,7 +4,8 @@ import { RECEIVER_MODES, type ReceiverMode } from './server-mode.js';
 
 export const HELP_TEXT = `Usage: otel-langfuse-receiver [options]
 
-A local Langfuse-compatible ingestion receiver (POST /api/public/ingestion) for demos and tests.
+A local Langfuse-compatible receiver for demos and tests: POST /api/public/ingestion (legacy batches) and
+POST /api/public/otel/v1/traces (OTLP protobuf or JSON, gzip allowed; not in mode v2).
 
 Options:
   --port N             Port to listen on (default 0: pick a free port)
@@ -12,6 +13,7 @@ Options:
   --public-key KEY     Public key clients must send (default pk-lf-local)
   --secret-key KEY     Secret key clients must send (default sk-lf-local)
   --mode MODE          Server to imitate: ${RECEIVER_MODES.join(' | ')} (default v3)
+                       v2: no OTLP; v3: both paths; v4-events-only, cloud: traces only over OTLP
   --jsonl FILE         Append every accepted event to FILE as one JSON line
   --quiet              Do not print a line per batch
   --help               Show this help

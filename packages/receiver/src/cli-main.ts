@@ -70,7 +70,10 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** e.g. `batch of 4: 2 stored (trace-create 1, span-create 1), 1 duplicate, 1 rejected` */
+/**
+ * e.g. `batch of 4: 2 stored (trace-create 1, span-create 1), 1 duplicate, 1 rejected`, or for OTLP
+ * `otlp 2 spans, 3 events: 3 stored (trace-create 1, span-create 2)`.
+ */
 export function formatBatch(summary: BatchSummary): string {
   const stored = summary.accepted - summary.duplicates;
   const byType = Object.entries(summary.storedByType)
@@ -79,5 +82,6 @@ export function formatBatch(summary: BatchSummary): string {
   const parts = [`${stored} stored${byType ? ` (${byType})` : ''}`];
   if (summary.duplicates > 0) parts.push(`${summary.duplicates} duplicate`);
   if (summary.rejected > 0) parts.push(`${summary.rejected} rejected`);
+  if (summary.path === 'otlp') return `otlp ${summary.spans ?? 0} spans, ${summary.received} events: ${parts.join(', ')}`;
   return `batch of ${summary.received}: ${parts.join(', ')}`;
 }

@@ -4,7 +4,7 @@ import { STATUS_CODES, type ServerResponse } from 'node:http';
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
-  body: string;
+  body: string | Buffer;
   /** Close the connection once the response is written (the request body was not read to its end). */
   closeConnection?: boolean;
 }

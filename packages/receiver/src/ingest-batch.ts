@@ -32,18 +32,40 @@ export interface IngestContext {
 
 type Decision = { accepted: true; event: StoredEvent; unknownFields: number } | { accepted: false; item: IngestionResultItem };
 
-/** Decides, stores and reports every event of a validated batch; the result is the 207 body. */
+/** Where a batch came from. */
+export type IngestOrigin = 'ingestion' | 'otlp';
+
+export interface IngestOptions {
+  /** Per-event errors a fault step injects (legacy path only). */
+  eventFault?: EventErrorsSpec;
+  /**
+   * 'otlp': events the receiver mapped from OTLP spans. The legacy path's per-mode event type rules do not apply,
+   * and an event that fails validation is a bug in the receiver or the mapping: counted in
+   * `stats.otlpMappingErrors` (not `eventsRejected`) and reported with status 500. Default 'ingestion'.
+   */
+  origin?: IngestOrigin;
+}
+
+/** Decides, stores and reports every event of a batch; the result is the 207 body. */
 export function ingestBatch(
   batch: readonly unknown[],
   context: IngestContext,
-  eventFault?: EventErrorsSpec,
+  options: IngestOptions = {},
 ): { response: IngestionResponse; summary: BatchSummary } {
+  const origin = options.origin ?? 'ingestion';
   const response: IngestionResponse = { successes: [], errors: [] };
-  const summary: BatchSummary = { received: batch.length, accepted: 0, rejected: 0, duplicates: 0, storedByType: {} };
+  const summary: BatchSummary = {
+    path: origin,
+    received: batch.length,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    storedByType: {},
+  };
   context.stats.eventsReceived += batch.length;
   try {
     for (const raw of batch) {
-      const decision = decide(raw, context, eventFault);
+      const decision = decide(raw, context, options.eventFault, origin);
       let outcome: EventOutcome;
       if (decision.accepted) {
         const { event } = decision;
@@ -64,7 +86,8 @@ export function ingestBatch(
       } else {
         response.errors.push(decision.item);
         summary.rejected++;
-        context.stats.eventsRejected++;
+        if (origin === 'otlp') context.stats.otlpMappingErrors++;
+        else context.stats.eventsRejected++;
         outcome = { accepted: false, status: decision.item.status, message: decision.item.message };
       }
       context.onEvent?.(raw, outcome);
@@ -75,7 +98,12 @@ export function ingestBatch(
   return { response, summary };
 }
 
-function decide(raw: unknown, context: IngestContext, eventFault: EventErrorsSpec | undefined): Decision {
+function decide(
+  raw: unknown,
+  context: IngestContext,
+  eventFault: EventErrorsSpec | undefined,
+  origin: IngestOrigin,
+): Decision {
   const id = envelopeId(raw);
   if (eventFault && (eventFault.match?.(raw) ?? true)) {
     return {
@@ -89,12 +117,16 @@ function decide(raw: unknown, context: IngestContext, eventFault: EventErrorsSpe
     };
   }
   const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  if (isIngestionEventType(type)) {
+  if (origin === 'ingestion' && isIngestionEventType(type)) {
     const rejection = modeRejection(type, context.policy);
     if (rejection) return { accepted: false, item: { id, ...rejection } };
   }
   const validation = context.validator.validateEvent(raw);
   if (!validation.valid) {
+    if (origin === 'otlp') {
+      const message = `Receiver bug: an event mapped from an OTLP span failed validation: ${validation.message}`;
+      return { accepted: false, item: { id, status: 500, message, error: validation.issues } };
+    }
     return { accepted: false, item: { id, status: 400, message: validation.message, error: validation.issues } };
   }
   return { accepted: true, event: validation.event, unknownFields: validation.unknownFields };

@@ -24,7 +24,7 @@ export interface IngestionEndpoint {
 export async function readCountedBody(
   req: IncomingMessage,
   record: RequestRecord,
-  endpoint: IngestionEndpoint,
+  endpoint: Pick<IngestionEndpoint, 'maxBodyBytes' | 'stats'>,
 ): Promise<BodyReadResult> {
   const result = await readBody(req, endpoint.maxBodyBytes);
   const bytes = result.kind === 'complete' ? result.body.length : result.bytesRead;
@@ -69,7 +69,7 @@ export async function handleIngestion(
   if (!request.valid) return jsonReply(400, { message: request.message, error: request.issues });
 
   record.eventCount = request.batch.length;
-  const { response, summary } = ingestBatch(request.batch, endpoint.ingest, eventFault);
+  const { response, summary } = ingestBatch(request.batch, endpoint.ingest, { eventFault });
   endpoint.onBatch?.(summary);
   return jsonReply(207, response);
 }

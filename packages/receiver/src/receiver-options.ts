@@ -7,8 +7,13 @@ export interface EventOutcome {
   message?: string;
 }
 
-/** What one answered (207) batch did; the CLI prints it. */
+/** What one processed batch did (a 207 legacy batch, or a 200 OTLP request); the CLI prints it. */
 export interface BatchSummary {
+  /** The endpoint: 'ingestion' (legacy batch) or 'otlp'. */
+  path: 'ingestion' | 'otlp';
+  /** OTLP only: spans in the request. */
+  spans?: number;
+  /** Events in the batch (for OTLP: the events mapped from its spans, trace-creates merged). */
   received: number;
   accepted: number;
   rejected: number;
@@ -28,15 +33,18 @@ export interface ReceiverOptions {
   secretKey?: string;
   /** Which Langfuse server to imitate. Default 'v3'. */
   mode?: ReceiverMode;
-  /** Default true. False imitates a server < 3.99: the agent/tool/chain/... `-create` types get a per-event 400. */
+  /**
+   * Default true (false in mode 'v2', where true is refused). False imitates a server < 3.99: the
+   * agent/tool/chain/... `-create` types get a per-event 400 on the legacy path.
+   */
   extendedObservationTypes?: boolean;
   /** Append every stored event to this file as one JSON line. */
   jsonlPath?: string;
   /** Larger request bodies get 413. Default 4.5 MiB, the server's limit. */
   maxBodyBytes?: number;
-  /** Called for every event of every processed batch, accepted or not. */
+  /** Called for every event of every processed batch (OTLP: every mapped event), accepted or not. */
   onEvent?: (event: unknown, outcome: EventOutcome) => void;
-  /** Called once per processed batch (answered 207). */
+  /** Called once per processed batch (a legacy batch answered 207, an OTLP request answered 200). */
   onBatch?: (summary: BatchSummary) => void;
 }
 
@@ -64,7 +72,7 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
     publicKey: options.publicKey ?? DEFAULT_PUBLIC_KEY,
     secretKey: options.secretKey ?? DEFAULT_SECRET_KEY,
     mode: options.mode ?? 'v3',
-    extendedObservationTypes: options.extendedObservationTypes ?? true,
+    extendedObservationTypes: options.extendedObservationTypes ?? options.mode !== 'v2',
     jsonlPath: options.jsonlPath,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     onEvent: options.onEvent,
@@ -78,6 +86,9 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
   if (resolved.secretKey === '') throw new RangeError('secretKey must not be empty');
   if (!RECEIVER_MODES.includes(resolved.mode)) {
     throw new RangeError(`mode must be one of ${RECEIVER_MODES.join(', ')}, got ${String(options.mode)}`);
+  }
+  if (resolved.mode === 'v2' && resolved.extendedObservationTypes) {
+    throw new RangeError('extendedObservationTypes cannot be true in mode v2 (the extended types need Langfuse >= 3.99)');
   }
   if (!(Number.isFinite(resolved.maxBodyBytes) && resolved.maxBodyBytes > 0)) {
     throw new RangeError(`maxBodyBytes must be a positive number, got ${String(options.maxBodyBytes)}`);

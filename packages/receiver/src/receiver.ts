@@ -1,17 +1,20 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { EventStore, type EventPredicate } from './event-store.js';
+import type { IngestionEventType } from './event-types.js';
 import { EventValidator } from './event-validator.js';
 import { serveWithFault } from './fault-handler.js';
 import { FaultScript, type FaultController } from './fault-script.js';
 import { jsonReply } from './http-reply.js';
 import { handleIngestion, readCountedBody, type IngestionEndpoint } from './ingestion-handler.js';
 import { JsonlSink } from './jsonl-sink.js';
+import { handleOtlp, type OtlpEndpoint } from './otlp-handler.js';
+import { OtlpIngestor } from './otlp-ingest.js';
 import { readApiReply } from './read-api.js';
 import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './receiver-options.js';
 import { emptyStats, type ReceiverStats } from './receiver-stats.js';
-import { RequestLog, type RequestRecord } from './request-log.js';
+import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './request-log.js';
 import { closeServer, createReceiverServer, listen } from './server.js';
-import { emulatedServerVersion } from './server-mode.js';
+import { acceptsOtlp, emulatedServerVersion } from './server-mode.js';
 import type { StoredEvent } from './stored-event.js';
 
 export interface Receiver {
@@ -24,11 +27,14 @@ export interface Receiver {
   events(): StoredEvent[];
   /** The trace-create events with `body.id === traceId` and the observations with `body.traceId === traceId`. */
   eventsForTrace(traceId: string): StoredEvent[];
+  /** The stored events of one type (e.g. 'score-create'), in arrival order. */
+  eventsOfType(type: IngestionEventType): StoredEvent[];
   /** Resolves once the predicate holds for the stored events; rejects after timeoutMs (default 5000). */
   waitForEvents(predicate: EventPredicate, timeoutMs?: number): Promise<StoredEvent[]>;
   stats(): ReceiverStats;
+  /** Recorded requests, oldest first; `endpoint` tells which path (legacy ingestion or OTLP) a request used. */
   requests(): RequestRecord[];
-  /** Scripted faults, consumed one per ingestion request. */
+  /** Scripted faults, consumed one per ingestion request: legacy or OTLP, whichever arrives next. */
   readonly faults: FaultController;
   /** Clears stored events, stats, the request log and the fault script. */
   reset(): void;
@@ -64,6 +70,7 @@ class LocalReceiver implements Receiver {
   private readonly requestLog = new RequestLog();
   private readonly shutdown = new AbortController();
   private readonly endpoint: IngestionEndpoint;
+  private readonly otlpEndpoint: OtlpEndpoint;
   private readonly server: Server;
   private closing: Promise<void> | undefined;
 
@@ -89,12 +96,20 @@ class LocalReceiver implements Receiver {
       },
       onBatch: config.onBatch,
     };
+    this.otlpEndpoint = {
+      keys: this.endpoint.keys,
+      maxBodyBytes: config.maxBodyBytes,
+      stats: this.statistics,
+      ingestor: new OtlpIngestor(this.endpoint.ingest),
+      onBatch: config.onBatch,
+    };
     this.server = createReceiverServer({
       requestLog: this.requestLog,
       countRequest: () => {
         this.statistics.requests++;
       },
       ingestion: (req, res, record) => this.serveIngestion(req, res, record),
+      otlp: acceptsOtlp(this.endpoint.ingest.policy) ? (req, res, record) => this.serveOtlp(req, res, record) : undefined,
       health: () => jsonReply(200, { status: 'OK', version: emulatedServerVersion(this.endpoint.ingest.policy) }),
       readApi: (method, url) => readApiReply(method, url, this),
     });
@@ -119,6 +134,10 @@ class LocalReceiver implements Receiver {
 
   eventsForTrace(traceId: string): StoredEvent[] {
     return this.store.forTrace(traceId);
+  }
+
+  eventsOfType(type: IngestionEventType): StoredEvent[] {
+    return this.store.all().filter((event) => event.type === type);
   }
 
   waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {
@@ -161,6 +180,24 @@ class LocalReceiver implements Receiver {
         res,
         readBody: () => readCountedBody(req, record, this.endpoint),
         handle: (eventFault) => handleIngestion(req, record, this.endpoint, eventFault),
+        signal: this.shutdown.signal,
+      },
+      fault,
+    );
+  }
+
+  // A fault step applies as on the legacy path. An `eventErrors` step is consumed but has no effect: OTLP answers
+  // have no per-event results, so the request is processed normally (its record still shows the step).
+  private async serveOtlp(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {
+    this.statistics.otlpRequests++;
+    if (req.headers[INGESTION_VERSION_HEADER]?.toString().trim() !== '4') this.statistics.otlpWithoutIngestionVersion++;
+    const fault = this.faults.take();
+    if (fault) record.fault = fault.kind;
+    await serveWithFault(
+      {
+        res,
+        readBody: () => readCountedBody(req, record, this.otlpEndpoint),
+        handle: () => handleOtlp(req, record, this.otlpEndpoint),
         signal: this.shutdown.signal,
       },
       fault,

@@ -2,13 +2,14 @@ import { isExtendedObservationEventType, type IngestionEventType } from './event
 
 /**
  * The Langfuse server the receiver imitates.
- * - 'v3': a self-hosted v3 server (legacy ingestion accepts every event type).
- * - 'v4-events-only': a default v4 server; the legacy path takes only `score-create` and `sdk-log`.
- * More ('v2', 'cloud') can be added as members of this union.
+ * - 'v2': a self-hosted v2 server: legacy ingestion only (no OTLP endpoint: 404), no extended observation types.
+ * - 'v3': a self-hosted v3 server: the legacy path accepts every event type, and the OTLP endpoint is there.
+ * - 'v4-events-only': a default v4 server; the legacy path takes only `score-create` and `sdk-log`, OTLP takes traces.
+ * - 'cloud': Langfuse Cloud, which behaves like 'v4-events-only' here.
  */
-export type ReceiverMode = 'v3' | 'v4-events-only';
+export type ReceiverMode = 'v2' | 'v3' | 'v4-events-only' | 'cloud';
 
-export const RECEIVER_MODES: readonly ReceiverMode[] = ['v3', 'v4-events-only'];
+export const RECEIVER_MODES: readonly ReceiverMode[] = ['v2', 'v3', 'v4-events-only', 'cloud'];
 
 export interface ModePolicy {
   mode: ReceiverMode;
@@ -21,13 +22,19 @@ export interface ModeRejection {
   error: string;
 }
 
-/** Why this server would refuse an event of this type whatever its content, or undefined if it would not. */
+/** Whether the server has `POST /api/public/otel/v1/traces` (Langfuse >= 3.22). */
+export function acceptsOtlp(policy: ModePolicy): boolean {
+  return policy.mode !== 'v2';
+}
+
+/** Why this server would refuse an event of this type on the legacy path whatever its content, or undefined. */
 export function modeRejection(type: IngestionEventType, policy: ModePolicy): ModeRejection | undefined {
-  if (policy.mode === 'v4-events-only' && type !== 'score-create' && type !== 'sdk-log') {
+  if ((policy.mode === 'v4-events-only' || policy.mode === 'cloud') && type !== 'score-create' && type !== 'sdk-log') {
+    const server = policy.mode === 'cloud' ? 'Langfuse Cloud' : 'a Langfuse v4 server in events_only mode';
     return {
       status: 400,
       message: 'Event type not accepted',
-      error: `${type} is not accepted on /api/public/ingestion by a Langfuse v4 server in events_only mode; use the OTLP endpoint`,
+      error: `${type} is not accepted on /api/public/ingestion by ${server}; use the OTLP endpoint`,
     };
   }
   if (!policy.extendedObservationTypes && isExtendedObservationEventType(type)) {
@@ -42,6 +49,13 @@ export function modeRejection(type: IngestionEventType, policy: ModePolicy): Mod
 
 /** The version `/api/public/health` reports, so a client probing versions sees the server being imitated. */
 export function emulatedServerVersion(policy: ModePolicy): string {
-  if (policy.mode === 'v4-events-only') return '4.0.0';
-  return policy.extendedObservationTypes ? '3.99.0' : '3.98.0';
+  switch (policy.mode) {
+    case 'v2':
+      return '2.95.0';
+    case 'v4-events-only':
+    case 'cloud':
+      return '4.0.0';
+    case 'v3':
+      return policy.extendedObservationTypes ? '3.99.0' : '3.98.0';
+  }
 }

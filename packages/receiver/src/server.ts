@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { jsonReply, messageReply, sendReply, type Reply } from './http-reply.js';
 import { INGESTION_PATH } from './ingestion-handler.js';
+import { OTLP_TRACES_PATH } from './otlp-handler.js';
 import { READ_API_PREFIX } from './read-api.js';
-import type { RequestLog, RequestRecord } from './request-log.js';
+import type { RequestEndpoint, RequestLog, RequestRecord } from './request-log.js';
 
 export const HEALTH_PATH = '/api/public/health';
 
@@ -11,6 +12,8 @@ export interface ReceiverRoutes {
   /** Counts a request that is recorded (everything but the read API). */
   countRequest(): void;
   ingestion(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void>;
+  /** Undefined when the imitated server has no OTLP endpoint: the path then answers 404. */
+  otlp: ((req: IncomingMessage, res: ServerResponse, record: RequestRecord) => Promise<void>) | undefined;
   health(): Reply;
   readApi(method: string | undefined, url: URL): Reply;
 }
@@ -34,7 +37,7 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Receiver
     sendReply(res, routes.readApi(req.method, url));
     return;
   }
-  const record = routes.requestLog.start(req);
+  const record = routes.requestLog.start(req, endpointOf(url.pathname));
   routes.countRequest();
   res.on('finish', () => {
     record.status = res.statusCode;
@@ -47,11 +50,31 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Receiver
       }
       await routes.ingestion(req, res, record);
       return;
+    case OTLP_TRACES_PATH:
+      if (routes.otlp === undefined) break;
+      if (req.method !== 'POST') {
+        sendReply(res, methodNotAllowed('POST'));
+        return;
+      }
+      await routes.otlp(req, res, record);
+      return;
     case HEALTH_PATH:
       sendReply(res, req.method === 'GET' || req.method === 'HEAD' ? routes.health() : methodNotAllowed('GET, HEAD'));
       return;
+  }
+  sendReply(res, messageReply(404, `Not found: ${url.pathname}`));
+}
+
+function endpointOf(pathname: string): RequestEndpoint {
+  switch (pathname) {
+    case INGESTION_PATH:
+      return 'ingestion';
+    case OTLP_TRACES_PATH:
+      return 'otlp';
+    case HEALTH_PATH:
+      return 'health';
     default:
-      sendReply(res, messageReply(404, `Not found: ${url.pathname}`));
+      return 'other';
   }
 }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli-main.js';
 import { traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
+import { postOtlp } from './otlp-client.js';
+import { simpleSpan, toOtlpProtobuf } from './otlp-payloads.js';
 
 interface CapturedIo extends CliIo {
   out: string[];
@@ -50,7 +52,7 @@ describe('CLI', () => {
     [['--bogus'], /--bogus/],
     [['--port', 'abc'], /--port must be an integer/],
     [['--port', '70000'], /--port must be an integer/],
-    [['--mode', 'v2'], /--mode must be one of v3, v4-events-only/],
+    [['--mode', 'v5'], /--mode must be one of v2, v3, v4-events-only, cloud, got "v5"/],
     [['--port'], /--port/],
     [['serve'], /serve/],
     [['--secret-key', ''], /--secret-key must not be empty/],
@@ -93,6 +95,37 @@ describe('CLI', () => {
     io.stop();
     expect(await exit).toBe(0);
     expect(io.out.some((text) => text.startsWith('batch'))).toBe(false);
+  });
+
+  it.each([
+    ['v2', '2.95.0', 404],
+    ['v3', '3.99.0', 200],
+    ['v4-events-only', '4.0.0', 200],
+    ['cloud', '4.0.0', 200],
+  ])('--mode %s imitates that server (health %s, OTLP %i)', async (mode, version, otlpStatus) => {
+    const io = captureIo();
+    const exit = runCli(['--mode', mode], io);
+    const url = /(http:\/\/\S+)/.exec(await io.nextLine(/listening on/))?.[1] ?? '';
+    const health = (await (await fetch(`${url}/api/public/health`)).json()) as { version: string };
+    expect(health.version).toBe(version);
+    const root = simpleSpan();
+    const child = simpleSpan({ parentSpanId: root.spanId });
+    const keys = { url, publicKey: 'pk-lf-local', secretKey: 'sk-lf-local' };
+    expect((await postOtlp(keys, toOtlpProtobuf({ spans: [root, child] }))).status).toBe(otlpStatus);
+    if (otlpStatus === 200) {
+      expect(await io.nextLine(/^otlp/)).toBe('otlp 2 spans, 3 events: 3 stored (trace-create 1, span-create 2)');
+    }
+    io.stop();
+    expect(await exit).toBe(0);
+    expect(io.out.some((line) => line.startsWith('otlp'))).toBe(otlpStatus === 200);
+  });
+
+  it('documents the modes and the OTLP endpoint in --help', async () => {
+    const io = captureIo();
+    await runCli(['--help'], io);
+    const help = io.out.join('\n');
+    expect(help).toContain('/api/public/otel/v1/traces');
+    expect(help).toMatch(/v2 \| v3 \| v4-events-only \| cloud/);
   });
 
   it('exits 1 when it cannot listen', async () => {

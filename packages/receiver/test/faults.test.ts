@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../src/index.js';
 import { scoreCreate, spanCreate, traceCreate } from './event-builders.js';
 import { ingest, postBatch } from './ingestion-client.js';
+import { postOtlp } from './otlp-client.js';
+import { simpleSpan, toOtlpProtobuf } from './otlp-payloads.js';
 
 describe('fault injection', () => {
   let receiver: Receiver;
@@ -145,5 +147,57 @@ describe('fault injection', () => {
     expect(reply.successes).toEqual([]);
     expect(reply.errors.map((item) => item.status)).toEqual([400, 400]);
     expect(receiver.stats()).toMatchObject({ eventsRejected: 2, eventsAccepted: 0 });
+  });
+});
+
+describe('fault injection on the OTLP path', () => {
+  let receiver: Receiver;
+  const body = (): Uint8Array => toOtlpProtobuf({ spans: [simpleSpan()] });
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('shares one script with the legacy path: each step goes to whichever ingestion request comes next', async () => {
+    receiver.faults.push({ status: 429, headers: { 'Retry-After': '1' } }, { status: 503 }, { status: 500 });
+    const otlp = await postOtlp(receiver, body());
+    expect(otlp.status).toBe(429);
+    expect(otlp.headers.get('retry-after')).toBe('1');
+    expect((await postBatch(receiver, [traceCreate()])).status).toBe(503);
+    expect((await postOtlp(receiver, body())).status).toBe(500);
+    expect((await postOtlp(receiver, body())).status).toBe(200);
+    expect(receiver.requests().map((record) => [record.endpoint, record.status, record.fault])).toEqual([
+      ['otlp', 429, 'status'],
+      ['ingestion', 503, 'status'],
+      ['otlp', 500, 'status'],
+      ['otlp', 200, undefined],
+    ]);
+    expect(receiver.stats()).toMatchObject({ otlpRequests: 3, otlpSpans: 1 });
+    expect(receiver.eventsOfType('span-create')).toHaveLength(1);
+  });
+
+  it('consumes an eventErrors step on an OTLP request without effect (OTLP has no per-event results)', async () => {
+    receiver.faults.push({ eventErrors: { status: 500 } });
+    expect((await postOtlp(receiver, body())).status).toBe(200);
+    expect(receiver.faults.pending()).toBe(0);
+    expect(receiver.requests()[0]?.fault).toBe('eventErrors');
+    expect(receiver.eventsOfType('span-create')).toHaveLength(1);
+    // The step is gone: the next legacy batch is processed normally.
+    const reply = await ingest(receiver, [traceCreate()]);
+    expect(reply.errors).toEqual([]);
+  });
+
+  it('delays, and resets the connection of, OTLP requests', async () => {
+    receiver.faults.push({ delayMs: 300 }, { destroy: true });
+    const started = Date.now();
+    expect((await postOtlp(receiver, body())).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const before = receiver.events().length;
+    await expect(postOtlp(receiver, body())).rejects.toThrow(/fetch failed/);
+    expect(receiver.events()).toHaveLength(before);
   });
 });

@@ -65,10 +65,11 @@ describe('HTTP endpoints', () => {
     expect(put.status).toBe(405);
   });
 
-  it('answers 404 for unknown paths, including the OTLP path it does not implement', async () => {
+  it('answers 404 for unknown paths', async () => {
     expect((await fetch(`${receiver.url}/nope`)).status).toBe(404);
-    expect((await fetch(`${receiver.url}/api/public/otel/v1/traces`, { method: 'POST', body: '' })).status).toBe(404);
+    expect((await fetch(`${receiver.url}/api/public/otel/v1/logs`, { method: 'POST', body: '' })).status).toBe(404);
     expect((await fetch(`${receiver.url}/api/receiver/nope`)).status).toBe(404);
+    expect(receiver.requests().map((record) => record.endpoint)).toEqual(['other', 'other']);
   });
 
   it('answers GET /api/public/health with status OK and a version', async () => {
@@ -130,9 +131,9 @@ describe('HTTP endpoints', () => {
     await fetch(`${receiver.url}/api/receiver/stats`);
     expect(receiver.stats().requests).toBe(2);
     expect(receiver.stats().bytesReceived).toBe(Buffer.byteLength(body));
-    expect(receiver.requests().map((record) => [record.method, record.path, record.status])).toEqual([
-      ['POST', INGESTION, 207],
-      ['GET', '/api/public/health', 200],
+    expect(receiver.requests().map((record) => [record.method, record.path, record.endpoint, record.status])).toEqual([
+      ['POST', INGESTION, 'ingestion', 207],
+      ['GET', '/api/public/health', 'health', 200],
     ]);
     expect(receiver.requests()[0]?.eventCount).toBe(1);
   });

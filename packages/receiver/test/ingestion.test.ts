@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type EventOutcome, type Receiver } from '../src/index.js';
 import { envelope, generationCreate, scoreCreate, spanCreate, traceCreate } from './event-builders.js';
 import { ingest, postBatch } from './ingestion-client.js';
+import { exportOtlp } from './otlp-client.js';
+import { simpleSpan, toOtlpProtobuf } from './otlp-payloads.js';
 
 describe('ingesting batches', () => {
   let receiver: Receiver;
@@ -132,6 +134,8 @@ describe('ingesting batches', () => {
 
   it('reset() clears events, stats, requests and faults', async () => {
     await ingest(receiver, [traceCreate()]);
+    await exportOtlp(receiver, toOtlpProtobuf({ spans: [simpleSpan()] }), { ingestionVersion: null });
+    expect(receiver.stats()).toMatchObject({ otlpRequests: 1, otlpSpans: 1, otlpWithoutIngestionVersion: 1 });
     receiver.faults.push({ status: 503, times: 3 });
     receiver.reset();
     expect(receiver.events()).toEqual([]);
@@ -144,6 +148,10 @@ describe('ingesting batches', () => {
       duplicateEnvelopeIds: 0,
       bytesReceived: 0,
       unknownFields: 0,
+      otlpRequests: 0,
+      otlpSpans: 0,
+      otlpWithoutIngestionVersion: 0,
+      otlpMappingErrors: 0,
     });
     expect(receiver.faults.pending()).toBe(0);
     // An id stored before reset() is new again afterwards.
@@ -179,6 +187,7 @@ describe('startReceiver options', () => {
     [{ port: 1.5 }, /port/],
     [{ publicKey: '' }, /publicKey/],
     [{ mode: 'v9' as never }, /mode/],
+    [{ mode: 'v2' as const, extendedObservationTypes: true }, /extendedObservationTypes cannot be true in mode v2/],
     [{ maxBodyBytes: 0 }, /maxBodyBytes/],
   ])('rejects %o', async (options, message) => {
     await expect(startReceiver(options)).rejects.toThrow(message);

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver } from '../src/index.js';
 import { spanCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
+import { exportOtlp } from './otlp-client.js';
+import { simpleSpan, toOtlpProtobuf } from './otlp-payloads.js';
 
 describe('JSONL sink', () => {
   let dir: string;
@@ -32,6 +34,18 @@ describe('JSONL sink', () => {
     await ingest(receiver, [span]);
     await receiver.close();
     expect(await readLines(path)).toEqual([trace, span]);
+  });
+
+  it('appends events stored from OTLP spans too, in store order', async () => {
+    const path = join(dir, 'otlp.jsonl');
+    const receiver = await startReceiver({ jsonlPath: path });
+    const trace = traceCreate();
+    await ingest(receiver, [trace]);
+    await exportOtlp(receiver, toOtlpProtobuf({ spans: [simpleSpan()] }));
+    const stored = receiver.events();
+    await receiver.close();
+    expect(stored.map((event) => event.type)).toEqual(['trace-create', 'trace-create', 'span-create']);
+    expect(await readLines(path)).toEqual(JSON.parse(JSON.stringify(stored)));
   });
 
   it('appends to an existing file', async () => {

@@ -1,1 +1,30 @@
-export {};
+export { langfuse, type Langfuse } from './facade/langfuse.js';
+export { observe, type ObserveOptions } from './facade/observe.js';
+export type {
+  CostDetails,
+  EventOptions,
+  GenerationFields,
+  GenerationOptions,
+  ObservationFields,
+  ObservationHandle,
+  ObservationLevel,
+  ObservationOptions,
+  ObservationParent,
+  ObservationType,
+  ObservationUpdate,
+  SpanOptions,
+  TraceFields,
+  TraceHandle,
+  TraceOptions,
+  UsageDetails,
+} from './facade/types.js';
+export { setupLangfuse, type LangfuseHandle } from './setup/setup-langfuse.js';
+export { createLangfuseSpanProcessor, type LangfuseSpanProcessor } from './setup/langfuse-span-processor.js';
+export type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode } from './setup/setup-options.js';
+export { injectTraceContext, extractTraceContext, withTraceContext, type PropagationOptions } from './propagation/trace-context.js';
+export type { TraceCarrier, HeadersLike } from './propagation/carrier.js';
+export { continueTrace, langfuseMiddleware, type IncomingRequestLike } from './propagation/request-helper.js';
+export { serializeValue } from './values/serialize-value.js';
+export { MASK_FAILED } from './values/mask.js';
+export type { MaskFunction, LangfuseExporterOptions, ExporterStats } from '@otel-langfuse/exporter';
+export { TRACER_NAME, TRACING_VERSION } from './version.js';

@@ -1,0 +1,69 @@
+import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import type { MaskFunction } from '@otel-langfuse/exporter';
+import { TRACER_NAME, TRACING_VERSION } from '../version.js';
+
+/** Which spans a provider started (isolated mode): spans of other providers are never exported by ours. */
+export interface SpanOwnership {
+  owns(span: Span): boolean;
+}
+
+/** What the facade traces with: the most recent `setupLangfuse()`, else the global OTel API. */
+export interface FacadeConfig {
+  /** Undefined: tracing is off and the facade only runs the user's code. */
+  readonly tracer: Tracer | undefined;
+  readonly mask: MaskFunction | undefined;
+  /** Set for an isolated provider: spans it did not start are foreign (another provider's). */
+  readonly ownership: SpanOwnership | undefined;
+  /** Baggage keys that `injectTraceContext` / `extractTraceContext` pass on. */
+  readonly baggageKeys: ReadonlySet<string>;
+  /** True when no `setupLangfuse()` is in effect and the global API tracer is used. */
+  readonly usesGlobalApi: boolean;
+}
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+let installed: FacadeConfig | undefined;
+let globalFallback: { provider: TracerProvider; config: FacadeConfig } | undefined;
+
+export function facadeConfig(): FacadeConfig {
+  if (installed !== undefined) return installed;
+  const provider = trace.getTracerProvider();
+  if (globalFallback?.provider !== provider) {
+    globalFallback = {
+      provider,
+      config: {
+        tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
+        mask: undefined,
+        ownership: undefined,
+        baggageKeys: NO_KEYS,
+        usesGlobalApi: true,
+      },
+    };
+  }
+  return globalFallback.config;
+}
+
+interface DelegatingProvider {
+  getDelegateTracer(name: string, version?: string): unknown;
+}
+
+/** Has anyone registered a global TracerProvider (Sentry, Datadog, @vercel/otel, NodeSDK, ...)? */
+export function hasGlobalTracerProvider(): boolean {
+  const provider = trace.getTracerProvider() as TracerProvider & Partial<DelegatingProvider>;
+  if (typeof provider.getDelegateTracer !== 'function') return true;
+  return provider.getDelegateTracer(TRACER_NAME, TRACING_VERSION) !== undefined;
+}
+
+/** Is anything traced at all? For diagnostics about misuse, which are noise while tracing is off. */
+export function tracingIsOn(config: FacadeConfig = facadeConfig()): boolean {
+  return config.tracer !== undefined && (!config.usesGlobalApi || hasGlobalTracerProvider());
+}
+
+export function installFacadeConfig(config: FacadeConfig): void {
+  installed = config;
+}
+
+/** Reverts to the global API, unless a later setup has replaced `config` already. */
+export function uninstallFacadeConfig(config: FacadeConfig): void {
+  if (installed === config) installed = undefined;
+}

@@ -1,0 +1,102 @@
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { AS_ROOT, OBSERVATION_TYPE } from '../attribute-names.js';
+import { describeCaught, log } from '../logger.js';
+import { safeRead, stringField } from '../values/safe-read.js';
+import { facadeConfig } from './facade-config.js';
+import { Observation } from './observation.js';
+import { addObservationAttributes } from './observation-attributes.js';
+import { resolveParent } from './resolve-parent.js';
+import { timeInput } from './time-input.js';
+import { TraceScope } from './trace-scope.js';
+import type { ObservationType } from './types.js';
+
+export interface StartRequest {
+  /** Undefined: `options.type`, defaulting to `span`. */
+  type: ObservationType | undefined;
+  /** The user's options object, read defensively. */
+  options: unknown;
+  /** Undefined: below whatever is active. */
+  parent: Observation | undefined;
+  /** A `trace()` root: `options` holds trace fields. */
+  trace: boolean;
+}
+
+const OBSERVATION_TYPES: ReadonlySet<string> = new Set<ObservationType>([
+  'span',
+  'generation',
+  'event',
+  'agent',
+  'tool',
+  'chain',
+  'retriever',
+  'evaluator',
+  'embedding',
+  'guardrail',
+]);
+
+let noop: Observation | undefined;
+
+/** The shared do-nothing observation: tracing is off. */
+export function noopObservation(): Observation {
+  noop ??= new Observation(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), 'span', ROOT_CONTEXT, undefined, false, undefined, true);
+  return noop;
+}
+
+/** Starts an observation; never throws (a failure yields the no-op observation and one diagnostic). */
+export function startObservation(request: StartRequest): Observation {
+  let span: Span | undefined;
+  try {
+    const config = facadeConfig();
+    const tracer = config.tracer;
+    if (tracer === undefined) return noopObservation();
+    const { options } = request;
+    const type = request.type ?? observationType(safeRead(options, 'type'));
+    const base = request.parent !== undefined && !request.parent.isNoop ? request.parent.context : context.active();
+    const parent = resolveParent(base, config);
+    const startTime = timeInput(safeRead(options, 'startTime'));
+    const name = stringField(safeRead(options, 'name')) ?? type;
+    span = tracer.startSpan(name, startTime === undefined ? {} : { startTime }, parent.context);
+
+    if (!span.isRecording()) {
+      if (isSpanContextValid(span.spanContext())) return new Observation(span, type, parent.context, parent.scope, false, config);
+      if (config.usesGlobalApi) {
+        log.once('warn', 'no-provider', 'langfuse tracing is not set up (no setupLangfuse() and no global TracerProvider): code runs without tracing');
+      }
+      return noopObservation();
+    }
+
+    const scope = parent.scope ?? new TraceScope(span.spanContext().traceId);
+    const observation = new Observation(span, type, parent.context, scope, true, config);
+    if (parent.scope === undefined) scope.root = observation;
+    const attributes: Attributes = { ...scope.propagated, [OBSERVATION_TYPE]: type };
+    if (parent.asRoot) attributes[AS_ROOT] = 'true';
+    if (request.trace) {
+      // The name is the span's; input and output are the root observation's, which a trace root passes on to
+      // the trace (and which, inside a caller's trace, stay this service's own).
+      const traceUpdate = scope.apply(options, config.mask, false);
+      Object.assign(attributes, traceUpdate);
+      if (parent.scope !== undefined) scope.root?.writeAttributes(traceUpdate);
+      addObservationAttributes(attributes, { input: safeRead(options, 'input'), output: safeRead(options, 'output') }, config.mask);
+    } else {
+      addObservationAttributes(attributes, options, config.mask);
+    }
+    observation.writeAttributes(attributes);
+    return observation;
+  } catch (error) {
+    log.once('error', 'start-failed', `could not start an observation (running without it): ${describeCaught(error)}`);
+    try {
+      span?.end();
+    } catch {
+      // nothing more to do
+    }
+    return noopObservation();
+  }
+}
+
+function observationType(value: unknown): ObservationType {
+  if (value === undefined) return 'span';
+  const type = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (OBSERVATION_TYPES.has(type)) return type as ObservationType;
+  log.once('warn', 'observation-type-invalid', `unknown observation type ${JSON.stringify(String(value).slice(0, 30))}; using span`);
+  return 'span';
+}

@@ -1,0 +1,92 @@
+import type { Attributes, Span, TimeInput } from '@opentelemetry/api';
+import { log } from '../logger.js';
+import { safeRead, stringField } from '../values/safe-read.js';
+import type { Observation } from './observation.js';
+import { addObservationAttributes } from './observation-attributes.js';
+import type {
+  EventOptions,
+  GenerationOptions,
+  ObservationHandle,
+  ObservationOptions,
+  SpanOptions,
+  TraceFields,
+  TraceHandle,
+} from './types.js';
+
+/** The handle `trace()` passes to its callback: the root observation seen as the trace. */
+export class TraceHandleImpl implements TraceHandle {
+  constructor(readonly rootObservation: Observation) {}
+
+  get id(): string {
+    return this.rootObservation.traceId;
+  }
+
+  get isRecording(): boolean {
+    return this.rootObservation.isRecording;
+  }
+
+  get otelSpan(): Span {
+    return this.rootObservation.otelSpan;
+  }
+
+  /** As if the fields had been given to `trace()`: the name and I/O are the root observation's. */
+  update(fields: TraceFields): this {
+    const root = this.rootObservation;
+    const scope = root.scope;
+    if (!root.isRecording || scope === undefined) {
+      if (scope !== undefined) log.once('warn', 'trace-handle-ended', 'a trace handle was updated after its trace ended; ignored');
+      return this;
+    }
+    const traceUpdate = scope.apply(fields, root.config?.mask, false);
+    if (scope.root !== root) scope.root?.writeAttributes(traceUpdate);
+    const attributes: Attributes = { ...traceUpdate };
+    addObservationAttributes(attributes, { input: safeRead(fields, 'input'), output: safeRead(fields, 'output') }, root.config?.mask);
+    root.writeAttributes(attributes);
+    const name = stringField(safeRead(fields, 'name'));
+    if (name !== undefined) {
+      try {
+        root.otelSpan.updateName(name);
+      } catch {
+        // the name stays as it was
+      }
+    }
+    return this;
+  }
+
+  end(fields?: TraceFields, endTime?: TimeInput): void {
+    if (fields !== undefined) this.update(fields);
+    this.rootObservation.end(undefined, endTime);
+  }
+
+  span<T>(options: SpanOptions, fn: (span: ObservationHandle) => T): T {
+    return this.rootObservation.span(options, fn);
+  }
+
+  generation<T>(options: GenerationOptions, fn: (generation: ObservationHandle) => T): T {
+    return this.rootObservation.generation(options, fn);
+  }
+
+  observation<T>(options: ObservationOptions, fn: (observation: ObservationHandle) => T): T {
+    return this.rootObservation.observation(options, fn);
+  }
+
+  event(options: EventOptions): void {
+    this.rootObservation.event(options);
+  }
+
+  startSpan(options: SpanOptions): ObservationHandle {
+    return this.rootObservation.startSpan(options);
+  }
+
+  startGeneration(options: GenerationOptions): ObservationHandle {
+    return this.rootObservation.startGeneration(options);
+  }
+
+  startObservation(options: ObservationOptions): ObservationHandle {
+    return this.rootObservation.startObservation(options);
+  }
+
+  run<T>(fn: () => T): T {
+    return this.rootObservation.run(fn);
+  }
+}

@@ -1,0 +1,123 @@
+import type { Context } from '@opentelemetry/api';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { LangfuseSpanExporter, type ExporterStats } from '@otel-langfuse/exporter';
+import { describeCaught, log } from '../logger.js';
+import { synchronousMask } from '../values/mask.js';
+import { emptyStats } from './empty-stats.js';
+import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
+import type { LangfuseSpanProcessorOptions } from './setup-options.js';
+
+/** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
+export interface LangfuseSpanProcessor extends SpanProcessor {
+  /** False when tracing is off (no keys, `enabled: false`): spans are ignored at no cost. */
+  readonly enabled: boolean;
+  /** Resolves when everything queued or in flight is delivered or has definitively failed; never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then closes the exporter; idempotent; never rejects. */
+  shutdown(): Promise<void>;
+  /** The exporter's counters. */
+  stats(): ExporterStats;
+}
+
+class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
+  private readonly inner: SpanProcessor;
+  private readonly exporter: LangfuseSpanExporter | undefined;
+
+  constructor(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig) {
+    if (config.disabled !== undefined) {
+      this.inner = new NoopSpanProcessor();
+      return;
+    }
+    this.exporter = new LangfuseSpanExporter(exporterOptions(options, config));
+    this.inner =
+      config.mode === 'sync'
+        ? new SimpleSpanProcessor(this.exporter)
+        : new BatchSpanProcessor(this.exporter, {
+            maxExportBatchSize: config.maxExportBatchSize,
+            scheduledDelayMillis: config.scheduledDelayMillis,
+            maxQueueSize: config.maxQueueSize,
+            exportTimeoutMillis: config.exportTimeoutMillis,
+          });
+  }
+
+  get enabled(): boolean {
+    return this.exporter !== undefined;
+  }
+
+  onStart(span: Span, parentContext: Context): void {
+    this.inner.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    this.inner.onEnd(span);
+  }
+
+  async forceFlush(): Promise<void> {
+    try {
+      await this.inner.forceFlush();
+    } catch (error) {
+      // Failed batches are counted in stats() and logged by the exporter.
+      log.debug(`forceFlush: some spans were not delivered: ${describeError(error)}`);
+    }
+    // The batch processor does not wait for exports its timer started; the exporter knows every one in flight.
+    await this.exporter?.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.inner.shutdown();
+    } catch (error) {
+      log.debug(`shutdown: some spans were not delivered: ${describeError(error)}`);
+    }
+  }
+
+  stats(): ExporterStats {
+    return this.exporter?.stats() ?? emptyStats();
+  }
+}
+
+/**
+ * The exporter's options. In sync mode every ended span is its own export call, so a burst of spans means as many pending exports: the
+ * exporter's default cap (64, sized for batches) would drop most of them. Unless the user chose a cap, sync
+ * mode allows as many pending exports as batch mode queues spans.
+ */
+function exporterOptions(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig): LangfuseSpanProcessorOptions {
+  const result = { ...options };
+  if (config.mode === 'sync' && options.maxPendingExports === undefined) result.maxPendingExports = config.maxQueueSize;
+  if (typeof options.mask === 'function') result.mask = synchronousMask(options.mask);
+  return result;
+}
+
+/** The processors report failures as an Error or (the provider) an array of them. */
+function describeError(error: unknown): string {
+  return Array.isArray(error) ? error.map(describeCaught).join('; ') : describeCaught(error);
+}
+
+/** Logs the configuration's warnings and, once, why tracing is off. */
+export function reportConfig(config: ResolvedProcessorConfig): void {
+  for (const warning of config.warnings) log.warn(warning);
+  if (config.disabled !== undefined) log.once(config.disabled.level, `disabled-${config.disabled.level}`, config.disabled.message);
+}
+
+export function buildLangfuseSpanProcessor(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig): LangfuseSpanProcessor {
+  return new LangfuseSpanProcessorImpl(options, config);
+}
+
+/**
+ * A Langfuse span processor for a provider you own (`new NodeTracerProvider({ spanProcessors: [...] })`,
+ * `new NodeSDK({ spanProcessors: [...] })`): batch or sync around a `LangfuseSpanExporter`. With it, the
+ * facade (`langfuse.trace()`, ...) traces through the global provider. The provider's owner flushes: call
+ * `provider.shutdown()` / `sdk.shutdown()` (or this processor's `forceFlush()`) before the process exits.
+ */
+export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOptions = {}): LangfuseSpanProcessor {
+  const config = resolveProcessorConfig(options ?? {});
+  reportConfig(config);
+  return buildLangfuseSpanProcessor(options ?? {}, config);
+}

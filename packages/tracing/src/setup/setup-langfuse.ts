@@ -1,0 +1,170 @@
+import { ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { ExporterStats } from '@otel-langfuse/exporter';
+import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
+import { describeCaught, log } from '../logger.js';
+import { TRACER_NAME, TRACING_VERSION } from '../version.js';
+import { buildResource } from './build-resource.js';
+import { emptyStats } from './empty-stats.js';
+import { flushBeforeExit } from './exit-flush.js';
+import { ensureContextManager, registerGlobally } from './global-otel.js';
+import { buildLangfuseSpanProcessor, reportConfig, type LangfuseSpanProcessor } from './langfuse-span-processor.js';
+import { resolveSetupConfig, type ResolvedSetupConfig } from './resolve-setup-config.js';
+import type { LangfuseSetupOptions } from './setup-options.js';
+import { SpanTracker } from './span-tracker.js';
+import { settlesWithin } from './with-timeout.js';
+
+/** What `setupLangfuse()` returns. */
+export interface LangfuseHandle {
+  /** False when tracing is off (`enabled: false`, no keys, or setup failed): the facade only runs user code. */
+  readonly enabled: boolean;
+  /** The provider the facade traces with (undefined when tracing is off). */
+  readonly provider: NodeTracerProvider | undefined;
+  /** True when the provider was registered as the global TracerProvider (`registerGlobal`). */
+  readonly registeredGlobally: boolean;
+  /** Resolves when every span ended so far is delivered or has definitively failed; never rejects. */
+  forceFlush(): Promise<void>;
+  /** Flushes and closes; idempotent; resolves within `shutdownTimeoutMs`; never rejects. The facade then reverts to the global API. */
+  shutdown(): Promise<void>;
+  /** The exporter's counters (spans, events sent/rejected/dropped by reason, requests, retries, bytes). */
+  stats(): ExporterStats;
+}
+
+class ActiveSetup implements LangfuseHandle {
+  readonly enabled = true;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly removeExitFlush: (() => void) | undefined;
+
+  constructor(
+    readonly provider: NodeTracerProvider,
+    readonly registeredGlobally: boolean,
+    private readonly processor: LangfuseSpanProcessor,
+    private readonly tracker: SpanTracker,
+    private readonly facade: FacadeConfig,
+    private readonly config: ResolvedSetupConfig,
+  ) {
+    if (config.mode === 'batch' && config.flushOnExit) {
+      this.removeExitFlush = flushBeforeExit(
+        () => this.forceFlush(),
+        () => this.tracker.endedSinceFlush > 0,
+      );
+    }
+  }
+
+  async forceFlush(): Promise<void> {
+    if (this.shutdownPromise !== undefined) return;
+    this.tracker.takeEnded();
+    try {
+      await this.provider.forceFlush();
+    } catch (errors) {
+      // Rejects with an array of errors (a processor failed or timed out); failures are in stats().
+      log.debug(`forceFlush: ${Array.isArray(errors) ? errors.map(describeCaught).join('; ') : describeCaught(errors)}`);
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.shutdownOnce();
+    return this.shutdownPromise;
+  }
+
+  stats(): ExporterStats {
+    return this.processor.stats();
+  }
+
+  private async shutdownOnce(): Promise<void> {
+    this.removeExitFlush?.();
+    uninstallFacadeConfig(this.facade);
+    const done = this.provider.shutdown().catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
+    if (!(await settlesWithin(done, this.config.shutdownTimeoutMs))) {
+      log.warn(`shutdown did not finish within ${this.config.shutdownTimeoutMs} ms; spans not yet delivered may be lost`);
+    }
+  }
+}
+
+class DisabledSetup implements LangfuseHandle {
+  readonly enabled = false;
+  readonly provider = undefined;
+  readonly registeredGlobally = false;
+  private readonly facade: FacadeConfig;
+
+  constructor(config: ResolvedSetupConfig | undefined) {
+    this.facade = { tracer: undefined, mask: undefined, ownership: undefined, baggageKeys: new Set(config?.baggageKeys ?? []), usesGlobalApi: false };
+    installFacadeConfig(this.facade);
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    uninstallFacadeConfig(this.facade);
+    return Promise.resolve();
+  }
+
+  stats(): ExporterStats {
+    return emptyStats();
+  }
+}
+
+function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): LangfuseHandle {
+  const tracker = new SpanTracker();
+  const processor = buildLangfuseSpanProcessor(options, config);
+  const extra = Array.isArray(options.spanProcessors) ? options.spanProcessors.filter((p): p is SpanProcessor => typeof p === 'object' && p !== null) : [];
+  const provider = new NodeTracerProvider({
+    resource: buildResource(options),
+    spanProcessors: [tracker, processor, ...extra],
+    ...(config.sampleRate === undefined
+      ? {}
+      : { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }) }),
+  });
+  ensureContextManager();
+  const registeredGlobally = config.registerGlobal && registerGlobally(provider);
+  if (config.registerGlobal && !registeredGlobally) {
+    log.warn('registerGlobal: another TracerProvider is registered globally and was left alone; Langfuse tracing stays isolated');
+  }
+  const facade: FacadeConfig = {
+    tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
+    mask: typeof options.mask === 'function' ? options.mask : undefined,
+    ownership: registeredGlobally ? undefined : tracker,
+    baggageKeys: new Set(config.baggageKeys),
+    usesGlobalApi: false,
+  };
+  installFacadeConfig(facade);
+  return new ActiveSetup(provider, registeredGlobally, processor, tracker, facade, config);
+}
+
+/**
+ * Sets up Langfuse tracing: a `NodeTracerProvider` with a `LangfuseSpanExporter` under a batch (default) or
+ * sync processor, which `langfuse.trace()` and friends then use (the most recent setup wins).
+ *
+ * Isolated by default: a global TracerProvider someone else registered (Sentry, Datadog, @vercel/otel) is
+ * never replaced, and W3C propagation works through the facade's own propagator; only an AsyncLocalStorage
+ * context manager is installed, and only when none exists (spans cannot nest without one). `registerGlobal`
+ * makes the provider global instead. Users who own their provider or NodeSDK use `createLangfuseSpanProcessor`.
+ *
+ * With tracing off (`enabled: false`, `LANGFUSE_TRACING_ENABLED=false`) or without keys (one diagnostic), no
+ * provider or exporter is built and the facade runs user code unchanged. This function never throws.
+ *
+ * Exit: in batch mode, spans still queued when the event loop empties are flushed (`beforeExit`). That event
+ * does not fire on `process.exit()` or on signals, so shut down on SIGTERM (containers, Kubernetes); a SIGTERM
+ * listener replaces Node's default exit, so it must exit itself:
+ * ```ts
+ * const tracing = setupLangfuse();
+ * process.once('SIGTERM', () => {
+ *   server.close();
+ *   void tracing.shutdown().finally(() => process.exit(0));
+ * });
+ * ```
+ */
+export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandle {
+  let config: ResolvedSetupConfig | undefined;
+  try {
+    config = resolveSetupConfig(options ?? {});
+    reportConfig(config);
+    if (config.disabled !== undefined) return new DisabledSetup(config);
+    return start(options ?? {}, config);
+  } catch (error) {
+    log.once('error', 'setup-failed', `setupLangfuse failed, code runs without tracing: ${describeCaught(error)}`);
+    return new DisabledSetup(config);
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { context, propagation, trace, type ProxyTracerProvider } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
+import { createLangfuseSpanProcessor, langfuse, type LangfuseHandle } from '../src/index.js';
+import { mergedTrace, observationNamed, observations, resetOtelGlobals, setupFor, treeOf } from './helpers.js';
+
+let receiver: TestReceiver;
+let handle: LangfuseHandle | undefined;
+let logs: CapturedDiag;
+
+beforeAll(async () => {
+  receiver = await startTestReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+beforeEach(() => {
+  receiver.reset();
+  logs = captureDiag();
+});
+afterEach(async () => {
+  await handle?.shutdown();
+  handle = undefined;
+  resetOtelGlobals();
+  logs.restore();
+});
+
+const globalDelegate = () => (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
+
+/** What Sentry, Datadog or @vercel/otel do: a provider registered globally before us. */
+function registerForeignProvider(): { provider: NodeTracerProvider; exporter: InMemorySpanExporter } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  provider.register();
+  return { provider, exporter };
+}
+
+describe('isolated mode next to a foreign global provider', () => {
+  it('leaves the foreign provider and its spans untouched, and delivers our tree intact', async () => {
+    const foreign = registerForeignProvider();
+    const propagatorBefore = propagation.fields();
+    handle = setupFor(receiver, { mode: 'sync' });
+    expect(handle.registeredGlobally).toBe(false);
+    expect(globalDelegate()).toBe(foreign.provider);
+
+    const foreignTracer = trace.getTracer('web-framework');
+    let traceId = '';
+    foreignTracer.startActiveSpan('GET /chat', (request) => {
+      langfuse.trace({ name: 'chat', userId: 'user-1' }, (t) => {
+        traceId = t.id;
+        foreignTracer.startActiveSpan('SELECT messages', (query) => {
+          langfuse.generation({ name: 'reply', model: 'm' }, () => undefined);
+          query.end();
+        });
+      });
+      request.end();
+    });
+    await handle.forceFlush();
+
+    // Theirs: exactly their two spans, none of our attributes, sharing the request's trace.
+    const theirs = foreign.exporter.getFinishedSpans();
+    expect(theirs.map((s) => s.name).sort()).toEqual(['GET /chat', 'SELECT messages']);
+    for (const span of theirs) {
+      expect(Object.keys(span.attributes).filter((key) => key.startsWith('langfuse.'))).toEqual([]);
+      expect(span.spanContext().traceId).toBe(traceId);
+    }
+    // Ours: our root is the trace root in Langfuse (its foreign parent is never exported), and the span under
+    // their DB span hangs below our trace, not below a span Langfuse never sees.
+    const events = receiver.events();
+    expect(observations(events)).toHaveLength(2);
+    expect(treeOf(events, traceId)).toEqual(['generation reply <- chat', 'span chat <- (root)']);
+    expect(mergedTrace(events, traceId)).toMatchObject({ name: 'chat', userId: 'user-1' });
+    expect(globalDelegate()).toBe(foreign.provider);
+    expect(propagation.fields()).toEqual(propagatorBefore);
+  });
+
+  it('registerGlobal is refused, with a warning, when another provider is registered', async () => {
+    const foreign = registerForeignProvider();
+    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+    expect(handle.registeredGlobally).toBe(false);
+    expect(globalDelegate()).toBe(foreign.provider);
+    expect(logs.lines.filter((l) => l.level === 'warn' && l.message.includes('registerGlobal'))).toHaveLength(1);
+    expect(logs.text()).not.toContain('duplicate registration');
+  });
+
+  it('installs a context manager only where none exists and registers nothing global by default', async () => {
+    handle = setupFor(receiver, { mode: 'sync' });
+    expect(globalDelegate()).not.toBe(handle.provider);
+    expect(propagation.fields()).toEqual([]);
+    // Spans still nest: the context manager was installed.
+    const parent = langfuse.trace({ name: 'outer' }, () => langfuse.currentObservation()?.id);
+    expect(parent).toMatch(/^[0-9a-f]{16}$/);
+    const inner = langfuse.trace({ name: 'outer2' }, (t) => langfuse.span({ name: 'inner' }, () => langfuse.currentObservation() !== t.rootObservation));
+    expect(inner).toBe(true);
+    const second = setupFor(receiver, { mode: 'sync' });
+    expect(logs.text()).not.toContain('duplicate registration');
+    await second.shutdown();
+  });
+});
+
+describe('global registration and your own provider', () => {
+  it('registerGlobal makes other instrumentation reach Langfuse too', async () => {
+    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+    expect(handle.registeredGlobally).toBe(true);
+    expect(globalDelegate()).toBe(handle.provider);
+    let traceId = '';
+    langfuse.trace({ name: 'root' }, (t) => {
+      traceId = t.id;
+      trace.getTracer('http-client').startActiveSpan('POST /v1/chat', (span) => span.end());
+    });
+    await handle.forceFlush();
+    expect(treeOf(receiver.events(), traceId)).toEqual(['span POST /v1/chat <- root', 'span root <- (root)']);
+  });
+
+  it('createLangfuseSpanProcessor serves a provider the user owns; the facade then traces through the global API', async () => {
+    const processor = createLangfuseSpanProcessor({
+      publicKey: receiver.publicKey,
+      secretKey: receiver.secretKey,
+      baseUrl: receiver.url,
+      mode: 'batch',
+    });
+    const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+    provider.register();
+    expect(processor.enabled).toBe(true);
+    const traceId = langfuse.trace({ name: 'own-provider', sessionId: 'session-1' }, (t) => {
+      langfuse.span({ name: 'child' }, () => undefined);
+      return t.id;
+    });
+    await processor.forceFlush();
+    expect(treeOf(receiver.events(), traceId)).toEqual(['span child <- own-provider', 'span own-provider <- (root)']);
+    expect(observationNamed(receiver.events(), 'child').body['parentObservationId']).toBe(observationNamed(receiver.events(), 'own-provider').body.id);
+    expect(mergedTrace(receiver.events(), traceId)).toMatchObject({ sessionId: 'session-1' });
+    expect(processor.stats().spansExported).toBe(2);
+    await provider.shutdown();
+    expect(context.active()).toBeDefined();
+  });
+});
