@@ -1,5 +1,6 @@
 export { LangfuseSpanExporter } from './langfuse-span-exporter.js';
-export type { LangfuseExporterOptions } from './exporter-options.js';
+export type { LangfuseExporterOptions, TransportSetting } from './exporter-options.js';
+export type { LangfuseScore } from './score-input.js';
 export type { ExporterStats } from './exporter-stats.js';
 export type { MaskFunction } from './mapping/index.js';
 export type {
@@ -9,6 +10,9 @@ export type {
   ObservationCreateEvent,
   ObservationLevel,
   ObservationType,
+  ScoreBody,
+  ScoreCreateEvent,
+  ScoreDataType,
   TraceBody,
   TraceCreateEvent,
 } from './ingestion-event.js';

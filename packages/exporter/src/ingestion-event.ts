@@ -104,6 +104,31 @@ export interface ObservationCreateEvent {
 
 export type IngestionEvent = TraceCreateEvent | ObservationCreateEvent;
 
+export type ScoreDataType = 'NUMERIC' | 'BOOLEAN' | 'CATEGORICAL';
+
+export interface ScoreBody {
+  id: string;
+  name: string;
+  value: number | string;
+  traceId?: string;
+  observationId?: string;
+  sessionId?: string;
+  dataType?: ScoreDataType;
+  comment?: string;
+  metadata?: Record<string, unknown>;
+  environment?: string;
+}
+
+export interface ScoreCreateEvent {
+  id: string;
+  timestamp: string;
+  type: 'score-create';
+  body: ScoreBody;
+}
+
+/** Everything the legacy path delivers: the events spans map to, and scores. */
+export type DeliverableEvent = IngestionEvent | ScoreCreateEvent;
+
 /** One item of a 207 answer. */
 export interface IngestionResultItem {
   id: string;

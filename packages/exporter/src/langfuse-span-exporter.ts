@@ -5,6 +5,7 @@ import { ComponentLogger } from './component-logger.js';
 import { describeError } from './describe-error.js';
 import type { LangfuseExporterOptions, ResolvedExporterConfig } from './exporter-options.js';
 import { StatsRecorder, type ExporterStats } from './exporter-stats.js';
+import type { ScoreCreateEvent } from './ingestion-event.js';
 import { HttpTransport } from './http-transport.js';
 import { InFlightTracker } from './in-flight-tracker.js';
 import { IngestionDelivery, type EventOutcome } from './ingestion-delivery.js';
@@ -14,7 +15,9 @@ import { OtlpDelivery } from './otlp-delivery.js';
 import { OTLP_CONTENT_TYPES } from './otlp-encoding.js';
 import { filterSpans, prepareEvents, type PrepareDeps } from './prepare-events.js';
 import { resolveExporterConfig } from './resolve-exporter-config.js';
-import type { SerializedEvent } from './serialized-event.js';
+import { toScoreEvent, type LangfuseScore } from './score-input.js';
+import { ScoreQueue } from './score-queue.js';
+import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
 import { TransportRoute } from './transport-route.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
@@ -31,6 +34,7 @@ interface Pipeline {
   route: TransportRoute;
   ingestion: { transport: HttpTransport; delivery: IngestionDelivery };
   otlp: { transport: HttpTransport; delivery: OtlpDelivery };
+  scores: ScoreQueue;
 }
 
 const FAILED = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${message}`) });
@@ -62,6 +66,37 @@ export class LangfuseSpanExporter implements SpanExporter {
       this.pipeline = this.buildPipeline(resolved.config);
     } catch (error) {
       this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);
+    }
+  }
+
+  /** False when a missing key or an invalid URL disabled exporting (one diagnostic said why). */
+  get enabled(): boolean {
+    return this.pipeline !== undefined;
+  }
+
+  /**
+   * Queues a score (for a trace, an observation or a session) to be sent as `score-create` on the legacy ingestion
+   * API, which every Langfuse version accepts for scores; batched, retried, flushed by `forceFlush`/`shutdown`,
+   * counted like other events. Never throws.
+   */
+  score(score: LangfuseScore): void {
+    try {
+      if (!this.pipeline || this.state !== 'running') {
+        this.stats_.drop(this.pipeline ? 'shutdown' : 'disabled');
+        return;
+      }
+      const event = toScoreEvent(score, this.pipeline.config.environment);
+      if ('invalid' in event) {
+        this.stats_.reject('score-invalid');
+        this.log.once('warn', 'score-invalid', `a score was not sent: ${event.invalid}`);
+        return;
+      }
+      if (!this.pipeline.scores.add(event)) {
+        this.stats_.drop('score-queue-full');
+        this.log.once('warn', 'score-queue-full', 'too many scores are waiting to be sent; dropping new ones until the queue drains');
+      }
+    } catch (error) {
+      this.log.once('error', 'score-failed', `a score could not be queued: ${describeError(error)}`);
     }
   }
 
@@ -108,8 +143,9 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
   }
 
-  /** Resolves when every export started before this call has been delivered or has definitively failed. */
+  /** Resolves when every export and score started before this call has been delivered or has definitively failed. */
   async forceFlush(): Promise<void> {
+    await this.pipeline?.scores.flush();
     await this.inFlight.settled();
   }
 
@@ -122,6 +158,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   private async shutdownOnce(): Promise<void> {
     this.state = 'shutting-down';
     if (this.pipeline) {
+      await this.pipeline.scores.flush();
       const settled = await this.inFlight.settledWithin(this.pipeline.config.exportTimeoutMs + 1_000);
       if (!settled) this.log.warn('shutdown: exports still in flight after the export timeout were aborted');
       this.pipeline.ingestion.transport.shutdown();
@@ -184,6 +221,25 @@ export class LangfuseSpanExporter implements SpanExporter {
     pipeline.route.switchFrom('otlp', reason);
     this.stats_.add('spansResent', resend.length);
     return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline));
+  }
+
+  /** Scores always take the legacy path: every Langfuse version, v4 and Cloud included, accepts them there. */
+  private sendScores(pipeline: Pipeline, scores: ScoreCreateEvent[]): Promise<void> {
+    const deadline = Date.now() + pipeline.config.exportTimeoutMs;
+    const task = (async () => {
+      const events: SerializedEvent[] = [];
+      for (const score of scores) {
+        const outcome = serializeEvent(score, pipeline.config.maxEventBytes, undefined);
+        if (outcome.ok) events.push(outcome.serialized);
+        else this.stats_.drop('event-too-large');
+      }
+      const outcomes = await pipeline.ingestion.delivery.deliver(events, deadline);
+      accountOutcomes(events, outcomes, this.stats_, this.memory);
+    })().catch((error: unknown) => {
+      this.stats_.drop('internal-error', scores.length);
+      this.log.error(`sending scores failed unexpectedly: ${describeError(error)}`);
+    });
+    return this.inFlight.track(task);
   }
 
   /** The events the legacy path refused because the server only speaks OTLP, and the spans/traces they came from. */
@@ -276,12 +332,14 @@ export class LangfuseSpanExporter implements SpanExporter {
       maxEventBytes: config.maxEventBytes,
       shouldExportSpan: config.shouldExportSpan,
     };
-    return {
+    const pipeline: Pipeline = {
       config,
       prepare,
       route: new TransportRoute(config.transport, config.baseUrl, this.log),
       ingestion: { transport: ingestionTransport, delivery: ingestionDelivery },
       otlp: { transport: otlpTransport, delivery: otlpDelivery },
+      scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => this.sendScores(pipeline, scores) }),
     };
+    return pipeline;
   }
 }

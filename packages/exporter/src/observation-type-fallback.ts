@@ -1,6 +1,6 @@
 import {
   EXTENDED_OBSERVATION_TYPES,
-  type IngestionEvent,
+  type DeliverableEvent,
   type ObservationBody,
   type ObservationCreateEvent,
   type ObservationType,
@@ -8,7 +8,7 @@ import {
 
 const GENERATION_FIELDS = ['model', 'modelParameters', 'usageDetails', 'costDetails', 'completionStartTime', 'promptName', 'promptVersion'] as const;
 
-export function isExtendedTypeEvent(event: IngestionEvent): event is ObservationCreateEvent {
+export function isExtendedTypeEvent(event: DeliverableEvent): event is ObservationCreateEvent {
   return EXTENDED_OBSERVATION_TYPES.has(event.type.slice(0, -'-create'.length) as ObservationType);
 }
 

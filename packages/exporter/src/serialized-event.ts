@@ -1,9 +1,9 @@
-import type { IngestionEvent } from './ingestion-event.js';
+import type { DeliverableEvent } from './ingestion-event.js';
 import { safeJsonStringify } from './safe-json.js';
 
 /** An event with its JSON computed once, and the span it came from (for the spans-exported count). */
 export interface SerializedEvent {
-  readonly event: IngestionEvent;
+  readonly event: DeliverableEvent;
   readonly json: string;
   readonly bytes: number;
   /** The span whose observation this is; undefined for trace-creates, which may merge several spans. */
@@ -18,7 +18,7 @@ export type SerializeOutcome =
   | { ok: true; serialized: SerializedEvent; truncatedFields: string[] }
   | { ok: false; bytes: number };
 
-function measure(event: IngestionEvent): { json: string; bytes: number } {
+function measure(event: DeliverableEvent): { json: string; bytes: number } {
   const json = safeJsonStringify(event);
   return { json, bytes: Buffer.byteLength(json) };
 }
@@ -28,7 +28,7 @@ function measure(event: IngestionEvent): { json: string; bytes: number } {
  * marker that names the original size, largest first, until it fits; one that still does not fit is refused.
  */
 export function serializeEvent(
-  event: IngestionEvent,
+  event: DeliverableEvent,
   maxEventBytes: number,
   spanId: string | undefined,
   fingerprint?: string,
@@ -45,7 +45,7 @@ export function serializeEvent(
   for (const { field, size } of sizes) {
     body[field] = `[truncated by otel-langfuse: ${field} was ${size} bytes; maxEventBytes is ${maxEventBytes}]`;
     truncatedFields.push(field);
-    current = { ...event, body: { ...body } } as unknown as IngestionEvent;
+    current = { ...event, body: { ...body } } as unknown as DeliverableEvent;
     ({ json, bytes } = measure(current));
     if (bytes <= maxEventBytes) return { ok: true, serialized: { event: current, json, bytes, spanId, fingerprint }, truncatedFields };
   }

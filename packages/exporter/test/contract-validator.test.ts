@@ -23,6 +23,12 @@ describe.skipIf(!contract)("the OpenAPI contract check (skipped when ../shared/c
     expect(contract!.check({ ...valid, body: { ...valid.body, level: 'LOUD' } })).not.toEqual([]);
   });
 
+  it('accepts integer model parameters (a union of primitives is read as any-of, as the server does)', () => {
+    const event = { ...valid, type: 'generation-create', body: { ...valid.body, modelParameters: { max_tokens: 100, temperature: 0.5 } } };
+    expect(contract!.check(event)).toEqual([]);
+    expect(contract!.check({ ...event, body: { ...event.body, modelParameters: { nested: { a: 1 } } } })).not.toEqual([]);
+  });
+
   it('refuses a non-integer promptVersion on a generation', () => {
     const event = { ...valid, type: 'generation-create', body: { ...valid.body, promptName: 'p', promptVersion: 1.5 } };
     expect(contract!.check(event)).not.toEqual([]);

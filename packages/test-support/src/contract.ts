@@ -29,6 +29,12 @@ function toJsonSchema(node: unknown): unknown {
     if (key === 'discriminator' || key === 'example' || key.startsWith('x-')) continue;
     out[key] = key === 'properties' || key === 'schemas' ? mapValues(value as Json, toJsonSchema) : toJsonSchema(value);
   }
+  // OpenAPI generators write unions of primitive types as oneOf (MapValue: string | integer | number | …), meaning
+  // "any of": in JSON Schema an integer would match both the integer and the number branch and fail oneOf.
+  if (Array.isArray(out['oneOf']) && (out['oneOf'] as unknown[]).every(isPrimitiveBranch)) {
+    out['anyOf'] = out['oneOf'];
+    delete out['oneOf'];
+  }
   if (out['nullable'] === true) {
     delete out['nullable'];
     if (typeof out['type'] === 'string' && Object.keys(out).every((k) => !['$ref', 'allOf', 'oneOf', 'anyOf'].includes(k))) {
@@ -40,6 +46,12 @@ function toJsonSchema(node: unknown): unknown {
   }
   delete out['nullable'];
   return out;
+}
+
+function isPrimitiveBranch(branch: unknown): boolean {
+  const type = (branch as Json | null)?.['type'];
+  const types = Array.isArray(type) ? type : [type];
+  return types.every((t) => typeof t === 'string' && t !== 'object');
 }
 
 function mapValues(record: Json, fn: (value: unknown) => unknown): Json {

@@ -26,5 +26,6 @@ export type { TraceCarrier, HeadersLike } from './propagation/carrier.js';
 export { continueTrace, langfuseMiddleware, type IncomingRequestLike } from './propagation/request-helper.js';
 export { serializeValue } from './values/serialize-value.js';
 export { MASK_FAILED } from './values/mask.js';
-export type { MaskFunction, LangfuseExporterOptions, ExporterStats } from '@otel-langfuse/exporter';
+export type { MaskFunction, LangfuseExporterOptions, ExporterStats, LangfuseScore } from '@otel-langfuse/exporter';
+export type { ScoreOptions } from './facade/score.js';
 export { TRACER_NAME, TRACING_VERSION } from './version.js';

@@ -1,6 +1,7 @@
 import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { MaskFunction } from '@otel-langfuse/exporter';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
+import type { ScoreSink } from './score.js';
 
 /** Which spans a provider started (isolated mode): spans of other providers are never exported by ours. */
 export interface SpanOwnership {
@@ -18,6 +19,8 @@ export interface FacadeConfig {
   readonly baggageKeys: ReadonlySet<string>;
   /** True when no `setupLangfuse()` is in effect and the global API tracer is used. */
   readonly usesGlobalApi: boolean;
+  /** Where scores go; undefined without an active setup. */
+  readonly scores?: ScoreSink | undefined;
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();

@@ -22,6 +22,8 @@ import type {
   TraceOptions,
 } from './types.js';
 import { updateTraceOf } from './update-trace.js';
+import { sendScore } from './score.js';
+import type { LangfuseScore } from '@otel-langfuse/exporter';
 
 /** The facade. Every method runs the user's code unchanged when tracing is off, and never throws its own errors. */
 export interface Langfuse {
@@ -48,6 +50,11 @@ export interface Langfuse {
   currentObservation(): ObservationHandle | undefined;
   /** The active OpenTelemetry trace id (ours, a caller's or another instrumentation's), if any. */
   currentTraceId(): string | undefined;
+  /**
+   * Scores a trace (`traceId`), an observation (`observationId` with its `traceId`) or a session (`sessionId`).
+   * Queued and sent in batches by the active setup; dropped when sampling dropped the trace. Never throws.
+   */
+  score(score: LangfuseScore): void;
   observe: typeof observe;
 }
 
@@ -113,5 +120,6 @@ export const langfuse: Langfuse = {
       return undefined;
     }
   },
+  score: sendScore,
   observe,
 };

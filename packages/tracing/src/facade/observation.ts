@@ -11,6 +11,7 @@ import { startObservation } from './start-observation.js';
 import type { TraceScope } from './trace-scope.js';
 import { timeInput } from './time-input.js';
 import { updateTraceOf } from './update-trace.js';
+import { sendScore, type ScoreOptions } from './score.js';
 import type {
   EventOptions,
   GenerationOptions,
@@ -75,6 +76,12 @@ export class Observation implements ObservationHandle {
 
   updateTrace(fields: TraceFields): this {
     updateTraceOf(this, fields);
+    return this;
+  }
+
+  score(options: ScoreOptions): this {
+    // Not recording: tracing is off or sampling dropped the trace, so the score would point at nothing.
+    if (this.isRecording) sendScore({ ...options, traceId: this.traceId, observationId: this.id });
     return this;
   }
 

@@ -2,6 +2,7 @@ import type { Attributes, Span, TimeInput } from '@opentelemetry/api';
 import { log } from '../logger.js';
 import { safeRead, stringField } from '../values/safe-read.js';
 import type { Observation } from './observation.js';
+import { sendScore, type ScoreOptions } from './score.js';
 import { addObservationAttributes } from './observation-attributes.js';
 import type {
   EventOptions,
@@ -50,6 +51,12 @@ export class TraceHandleImpl implements TraceHandle {
         // the name stays as it was
       }
     }
+    return this;
+  }
+
+  /** Scores the whole trace. */
+  score(options: ScoreOptions): this {
+    if (this.isRecording) sendScore({ ...options, traceId: this.id });
     return this;
   }
 

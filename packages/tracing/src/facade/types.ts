@@ -1,3 +1,4 @@
+import type { ScoreOptions } from './score.js';
 import type { Span, TimeInput } from '@opentelemetry/api';
 import type { ObservationLevel, ObservationType } from '@otel-langfuse/exporter';
 
@@ -118,6 +119,8 @@ export interface ObservationHandle extends ObservationParent {
   update(fields: ObservationUpdate): this;
   /** Updates the trace this observation belongs to (same as `langfuse.updateTrace` from inside it). */
   updateTrace(fields: TraceFields): this;
+  /** Scores this observation (sent with its trace id); dropped when the trace is not recorded. */
+  score(options: ScoreOptions): this;
   /** Ends the observation (idempotent); callback-based observations end on their own. */
   end(fields?: ObservationUpdate, endTime?: TimeInput): void;
 }
@@ -132,5 +135,7 @@ export interface TraceHandle extends ObservationParent {
   /** Updates trace fields (`name`, `input`, `output` are the trace's own, not the root observation's). */
   update(fields: TraceFields): this;
   /** Ends the root observation (idempotent); `trace()` ends it on its own. */
+  /** Scores the whole trace; dropped when the trace is not recorded. */
+  score(options: ScoreOptions): this;
   end(fields?: TraceFields, endTime?: TimeInput): void;
 }

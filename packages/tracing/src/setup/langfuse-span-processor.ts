@@ -7,7 +7,7 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { LangfuseSpanExporter, type ExporterStats } from '@otel-langfuse/exporter';
+import { LangfuseSpanExporter, type ExporterStats, type LangfuseScore } from '@otel-langfuse/exporter';
 import { describeCaught, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
 import { emptyStats } from './empty-stats.js';
@@ -24,6 +24,8 @@ export interface LangfuseSpanProcessor extends SpanProcessor {
   shutdown(): Promise<void>;
   /** The exporter's counters. */
   stats(): ExporterStats;
+  /** Queues a score with the exporter (see `LangfuseSpanExporter.score`). */
+  score(score: LangfuseScore): void;
 }
 
 class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
@@ -49,6 +51,10 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
 
   get enabled(): boolean {
     return this.exporter !== undefined;
+  }
+
+  score(score: LangfuseScore): void {
+    this.exporter?.score(score);
   }
 
   onStart(span: Span, parentContext: Context): void {

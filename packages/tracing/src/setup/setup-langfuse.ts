@@ -1,4 +1,5 @@
-import { ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ExporterStats } from '@otel-langfuse/exporter';
 import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
@@ -122,7 +123,13 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Lang
   if (config.registerGlobal && !registeredGlobally) {
     log.warn('registerGlobal: another TracerProvider is registered globally and was left alone; Langfuse tracing stays isolated');
   }
+  const ratio = config.sampleRate === undefined ? undefined : new TraceIdRatioBasedSampler(config.sampleRate);
   const facade: FacadeConfig = {
+    scores: {
+      score: (score) => processor.score(score),
+      // The same decision the sampler made (or will make) for the trace: a pure function of the trace id.
+      keepsTrace: (traceId) => ratio === undefined || ratio.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED,
+    },
     tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
     mask: typeof options.mask === 'function' ? options.mask : undefined,
     ownership: registeredGlobally ? undefined : tracker,
