@@ -1,0 +1,60 @@
+// The demo: two services (gateway → worker → simulated LLM generation) as separate processes, one trace.
+// By default everything goes to a local Langfuse-compatible receiver on 127.0.0.1 and the trace is printed here.
+// With LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL) set, it goes to that Langfuse instead.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { renderTrace, startReceiver } from '@otel-langfuse/receiver';
+
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const useRealLangfuse = Boolean(process.env.LANGFUSE_PUBLIC_KEY && process.env.LANGFUSE_SECRET_KEY);
+const receiver = useRealLangfuse ? undefined : await startReceiver();
+const langfuseEnv = receiver
+  ? { LANGFUSE_PUBLIC_KEY: receiver.publicKey, LANGFUSE_SECRET_KEY: receiver.secretKey, LANGFUSE_BASE_URL: receiver.url }
+  : {};
+
+/** Starts a service and resolves with its URL once it prints {"ready": url}. */
+async function startService(file, env) {
+  const child = spawn(process.execPath, [here(file)], {
+    env: { ...process.env, ...langfuseEnv, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    try {
+      const { ready } = JSON.parse(line);
+      if (ready) return { child, url: ready };
+    } catch {
+      console.log(line);
+    }
+  }
+  throw new Error(`${file} exited before it was ready`);
+}
+
+const worker = await startService('./two-services/worker.mjs', {});
+const gateway = await startService('./two-services/gateway.mjs', { WORKER_URL: worker.url });
+
+const response = await fetch(`${gateway.url}/ask?q=${encodeURIComponent('What is OpenTelemetry?')}`);
+const traceId = response.headers.get('x-trace-id');
+const { answer } = await response.json();
+console.log(`gateway answered: ${answer}`);
+
+// Graceful shutdown: each service flushes what it queued before exiting.
+for (const { child } of [gateway, worker]) child.kill('SIGTERM');
+await Promise.all([gateway, worker].map(({ child }) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+
+if (receiver) {
+  // Both services delivered on shutdown; 4 observations: ask, call-worker, answer-ready, and the worker's part.
+  await receiver.waitForEvents((events) => events.some((e) => e.type === 'generation-create' && e.body.traceId === traceId), 10_000);
+  const trace = receiver.trace(traceId);
+  console.log();
+  console.log(renderTrace(trace, { width: Math.min(process.stdout.columns || 80, 100), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+  console.log();
+  console.log(`one trace, ${trace.observations.length} observations from 2 services, stored by the local receiver at ${receiver.url}`);
+  await receiver.close();
+  process.exitCode = trace.observations.length >= 5 ? 0 : 1;
+} else {
+  const host = process.env.LANGFUSE_BASE_URL ?? process.env.LANGFUSE_BASEURL ?? process.env.LANGFUSE_HOST ?? 'https://cloud.langfuse.com';
+  console.log(`trace ${traceId} sent to ${host}: open Tracing → Traces in your project and search for this id.`);
+}
