@@ -145,8 +145,8 @@ export class LangfuseSpanExporter implements SpanExporter {
 
   /** Resolves when every export and score started before this call has been delivered or has definitively failed. */
   async forceFlush(): Promise<void> {
-    await this.pipeline?.scores.flush();
-    await this.inFlight.settled();
+    // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
+    await Promise.all([this.inFlight.settled(), this.pipeline?.scores.flush()]);
   }
 
   /** Waits for exports in flight (bounded by the export timeout), then closes connections. Idempotent. */

@@ -20,11 +20,10 @@ export const RELEASE = 'langfuse.release';
 export const VERSION = 'langfuse.version';
 export const ENVIRONMENT = 'langfuse.environment';
 
-// Aliases other instrumentation writes (read only when the langfuse.* name is absent)
+// Aliases other instrumentation writes (read only when the langfuse.* name is absent). The LLM conventions'
+// names (Vercel AI SDK metadata, `gen_ai.conversation.id`, `tag.tags`, ...) are added in conventions/registry.ts.
 export const USER_ID_ALIASES: readonly string[] = ['user.id'];
 export const SESSION_ID_ALIASES: readonly string[] = ['session.id'];
-/** Read as a session id only on trace roots. */
-export const ROOT_SESSION_ID_ALIASES: readonly string[] = ['gen_ai.conversation.id'];
 
 // Observation level
 export const OBSERVATION_TYPE = 'langfuse.observation.type';

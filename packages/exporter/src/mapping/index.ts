@@ -5,3 +5,4 @@ export { createHrTimeFormatter, formatHrTime, type HrTimeFormatter } from './hr-
 export type { MappingOptions, MaskFunction, MaskField } from './options.js';
 export type { MappingNote, NoteSink } from './notes.js';
 export { MASK_FAILED } from './mask.js';
+export { isLlmRelatedSpan, isKnownLlmScope, LANGFUSE_SDK_SCOPE } from './conventions/registry.js';

@@ -1,4 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ConventionSpan } from './conventions/convention-span.js';
 import type { HrTimeFormatter } from './hr-time-format.js';
 import type { ScopeInfo } from './metadata.js';
 import type { Note } from './notes.js';
@@ -10,6 +11,8 @@ import type { SpanAttributes } from './span-attributes.js';
 export interface SpanMappingContext {
   readonly span: ReadableSpan;
   readonly attributes: SpanAttributes;
+  /** Other LLM conventions' view of the span; undefined when it has none of their attributes or events. */
+  readonly conventions: ConventionSpan | undefined;
   readonly traceId: string;
   readonly spanId: string;
   /** The parent span id; undefined for a trace root (no parent, or `langfuse.internal.as_root`). */

@@ -30,13 +30,31 @@ export function normalizeModelParameters(
     );
     return undefined;
   }
+  return normalizeModelParameterRecord(parsed, note);
+}
+
+/**
+ * Model parameters already gathered into a record (other conventions' request attributes): the same rules.
+ * With `specShapes`, only the shapes the OpenAPI spec's `MapValue` allows unambiguously are sent: integers as
+ * their decimal text (the spec's `oneOf` lets an integer match both `integer` and `number`, which strict
+ * validators refuse; the server's own mapping of these conventions sends text too) and objects as JSON text.
+ */
+export function normalizeModelParameterRecord(
+  parsed: Record<string, unknown>,
+  note: Note,
+  specShapes = false,
+): Record<string, ModelParameterValue> | undefined {
   const result: Record<string, ModelParameterValue> = {};
   let count = 0;
   const stringified: string[] = [];
   for (const key in parsed) {
     if (key === '__proto__') continue;
     const item = parsed[key];
-    if (
+    if (specShapes && typeof item === 'number' && Number.isInteger(item)) {
+      result[key] = String(item);
+    } else if (specShapes && isPlainObject(item)) {
+      result[key] = JSON.stringify(item);
+    } else if (
       item === null ||
       typeof item === 'string' ||
       typeof item === 'number' ||

@@ -21,6 +21,10 @@ function numberRecord(value: unknown, rule: NumberRecordRule, note: Note): Recor
     );
     return undefined;
   }
+  return numbersOf(parsed, rule, note);
+}
+
+function numbersOf(parsed: Record<string, unknown>, rule: NumberRecordRule, note: Note): Record<string, number> | undefined {
   const result: Record<string, number> = {};
   let count = 0;
   let dropped = 0;
@@ -57,4 +61,14 @@ export function normalizeUsageDetails(value: unknown, note: Note): Record<string
 /** Cost in USD from a JSON object string: a record of non-negative numbers. */
 export function normalizeCostDetails(value: unknown, note: Note): Record<string, number> | undefined {
   return numberRecord(value, COST, note);
+}
+
+/** Usage already gathered into a record (other conventions' token counts): the same rules as the JSON form. */
+export function normalizeUsageRecord(record: Record<string, unknown>, note: Note): Record<string, number> | undefined {
+  return numbersOf(record, USAGE, note);
+}
+
+/** Cost already gathered into a record: the same rules as the JSON form. */
+export function normalizeCostRecord(record: Record<string, unknown>, note: Note): Record<string, number> | undefined {
+  return numbersOf(record, COST, note);
 }

@@ -1,31 +1,28 @@
 import type { ObservationBody, ObservationCreateEvent } from '../ingestion-event.js';
-import {
-  OBSERVATION_COMPLETION_START_TIME,
-  OBSERVATION_COST_DETAILS,
-  OBSERVATION_METADATA,
-  OBSERVATION_MODEL_PARAMETERS,
-  OBSERVATION_PROMPT_NAME,
-  OBSERVATION_PROMPT_VERSION,
-  OBSERVATION_USAGE_DETAILS,
-} from './attribute-names.js';
+import { OBSERVATION_METADATA, OBSERVATION_PROMPT_NAME, OBSERVATION_PROMPT_VERSION } from './attribute-names.js';
+import { METADATA_SOURCES, mergeOf } from './conventions/registry.js';
 import { applyMask } from './mask.js';
 import type { SpanMappingContext } from './mapping-context.js';
 import { addDebugContext, readMetadata, toMetadataRecord } from './metadata.js';
-import { normalizeCompletionStartTime } from './normalize-completion-start-time.js';
-import { limitName } from './normalize-length.js';
-import { normalizeModelParameters } from './normalize-model-parameters.js';
 import { normalizePrompt } from './normalize-prompt.js';
-import { normalizeCostDetails, normalizeUsageDetails } from './normalize-usage.js';
 import {
   GENERATION_ATTRIBUTES,
   isGenerationLike,
+  readCompletionStartTime,
+  readCostDetails,
+  readExplicitModel,
   readLevel,
   readModel,
+  readModelParameters,
   readObservationType,
   readStatusMessage,
+  readUsageDetails,
 } from './observation-fields.js';
 
+/** What the span's observation and its trace share, resolved once. */
 export interface ObservationIO {
+  /** The observation name (limited); also a root's fallback trace name. */
+  name: string;
   /** Parsed and masked; undefined when the span has none. */
   input: unknown;
   output: unknown;
@@ -37,14 +34,14 @@ export function buildObservationEvent(
   io: ObservationIO,
   exceptionMessage: string | undefined,
 ): ObservationCreateEvent {
-  const { attributes, span, note } = ctx;
-  const model = readModel(attributes, note);
-  const type = readObservationType(attributes, model, note);
+  const { attributes, span, note, conventions } = ctx;
+  const explicitModel = readExplicitModel(attributes, note);
+  const type = readObservationType(attributes, explicitModel, conventions, note);
 
   const body: ObservationBody = {
     id: ctx.spanId,
     traceId: ctx.traceId,
-    name: limitName(String(span.name), 'observation name', note),
+    name: io.name,
     startTime: ctx.startTime,
   };
   if (ctx.parentSpanId !== undefined) body.parentObservationId = ctx.parentSpanId;
@@ -53,12 +50,23 @@ export function buildObservationEvent(
   if (io.input !== undefined) body.input = io.input;
   if (io.output !== undefined) body.output = io.output;
 
-  const metadata = addDebugContext(
-    readMetadata(attributes, OBSERVATION_METADATA, attributes.observationMetadataKeys, note),
-    attributes,
-    ctx.resource?.attributes,
-    ctx.scope,
-  );
+  // Generation fields before the metadata: the convention attributes they use are then left out of it.
+  if (isGenerationLike(type)) {
+    addGenerationFields(ctx, body, explicitModel);
+  } else if (GENERATION_ATTRIBUTES.some((name) => attributes.get(name) !== undefined)) {
+    const present = GENERATION_ATTRIBUTES.filter((name) => attributes.get(name) !== undefined);
+    note(
+      'generation-fields-dropped',
+      `${type} observations carry no model, usage, cost, prompt or completion start time; dropped ${present.join(', ')}`,
+    );
+  }
+
+  let userMetadata = readMetadata(attributes, OBSERVATION_METADATA, attributes.observationMetadataKeys, note);
+  if (conventions !== undefined) {
+    const conventionMetadata = mergeOf(METADATA_SOURCES, conventions);
+    if (conventionMetadata !== undefined) userMetadata = { ...conventionMetadata, ...userMetadata };
+  }
+  const metadata = addDebugContext(userMetadata, attributes, ctx.resource?.attributes, ctx.scope);
   if (metadata !== undefined) {
     const masked = toMetadataRecord(applyMask(ctx.options.mask, metadata, 'metadata', note));
     if (masked !== undefined) body.metadata = masked;
@@ -70,29 +78,20 @@ export function buildObservationEvent(
   if (ctx.version !== undefined) body.version = ctx.version;
   if (ctx.environment !== undefined) body.environment = ctx.environment;
 
-  if (isGenerationLike(type)) {
-    addGenerationFields(ctx, body, model);
-  } else if (GENERATION_ATTRIBUTES.some((name) => attributes.get(name) !== undefined)) {
-    const present = GENERATION_ATTRIBUTES.filter((name) => attributes.get(name) !== undefined);
-    note(
-      'generation-fields-dropped',
-      `${type} observations carry no model, usage, cost, prompt or completion start time; dropped ${present.join(', ')}`,
-    );
-  }
-
   return { id: `${ctx.spanId}-${type}-create`, timestamp: ctx.endTime, type: `${type}-create`, body };
 }
 
-function addGenerationFields(ctx: SpanMappingContext, body: ObservationBody, model: string | undefined): void {
-  const { attributes, note } = ctx;
+function addGenerationFields(ctx: SpanMappingContext, body: ObservationBody, explicitModel: string | undefined): void {
+  const { attributes, conventions, note } = ctx;
+  const model = readModel(explicitModel, conventions, note);
   if (model !== undefined) body.model = model;
-  const modelParameters = normalizeModelParameters(attributes.get(OBSERVATION_MODEL_PARAMETERS), note);
+  const modelParameters = readModelParameters(attributes, conventions, note);
   if (modelParameters !== undefined) body.modelParameters = modelParameters;
-  const usageDetails = normalizeUsageDetails(attributes.get(OBSERVATION_USAGE_DETAILS), note);
+  const usageDetails = readUsageDetails(attributes, conventions, note);
   if (usageDetails !== undefined) body.usageDetails = usageDetails;
-  const costDetails = normalizeCostDetails(attributes.get(OBSERVATION_COST_DETAILS), note);
+  const costDetails = readCostDetails(attributes, conventions, note);
   if (costDetails !== undefined) body.costDetails = costDetails;
-  const completionStartTime = normalizeCompletionStartTime(attributes.get(OBSERVATION_COMPLETION_START_TIME), note);
+  const completionStartTime = readCompletionStartTime(attributes, conventions, ctx.format, note);
   if (completionStartTime !== undefined) body.completionStartTime = completionStartTime;
   const prompt = normalizePrompt(
     attributes.get(OBSERVATION_PROMPT_NAME),

@@ -4,20 +4,13 @@ import {
   OBSERVATION_METADATA_PREFIX,
   RELEASE,
   SESSION_ID,
-  SESSION_ID_ALIASES,
   TRACE_METADATA_PREFIX,
   TRACE_PREFIX,
   USER_ID,
-  USER_ID_ALIASES,
 } from './attribute-names.js';
+import { TRACE_LEVEL_ATTRIBUTES, isConventionKey } from './conventions/registry.js';
 
-const TRACE_LEVEL_NAMES: ReadonlySet<string> = new Set([
-  USER_ID,
-  SESSION_ID,
-  RELEASE,
-  ...USER_ID_ALIASES,
-  ...SESSION_ID_ALIASES,
-]);
+const TRACE_LEVEL_NAMES: ReadonlySet<string> = new Set([USER_ID, SESSION_ID, RELEASE, ...TRACE_LEVEL_ATTRIBUTES]);
 
 const NONE: readonly string[] = Object.freeze([]);
 
@@ -27,9 +20,10 @@ function hasPrefix(key: string, prefix: string): boolean {
 }
 
 /**
- * A span's attributes, scanned once: which keys are prefixed metadata keys, which are foreign (non-`langfuse.*`)
- * and whether any trace-level attribute is present. Field readers read through `get` (langfuse names) and
- * `getAlias` (other conventions' names, which are then left out of the metadata's `attributes` copy).
+ * A span's attributes, scanned once: which keys are prefixed metadata keys, which are foreign (non-`langfuse.*`),
+ * whether any trace-level attribute is present and whether any other LLM convention's attribute is (only then
+ * does the convention layer run). Field readers read through `get` (langfuse names) and `getAlias` / `consume`
+ * (other conventions' names, which are then left out of the metadata's `attributes` copy).
  */
 export class SpanAttributes {
   readonly values: Attributes;
@@ -38,9 +32,11 @@ export class SpanAttributes {
   readonly observationMetadataKeys: readonly string[];
   readonly traceMetadataKeys: readonly string[];
   readonly hasTraceAttribute: boolean;
+  /** Any `gen_ai.*`, `ai.*`, `llm.*`, `openinference.*`, `traceloop.*`, `input.value`, `output.value` key. */
+  readonly hasConventionAttribute: boolean;
   /** Spans from other instrumentation often have no `langfuse.*` key: their lookups then cost nothing. */
   private readonly hasLangfuseAttribute: boolean;
-  private consumed: string[] | undefined;
+  private consumed: Set<string> | undefined;
 
   constructor(values: Attributes) {
     this.values = values;
@@ -49,6 +45,7 @@ export class SpanAttributes {
     let observationMetadata: string[] | undefined;
     let traceMetadata: string[] | undefined;
     let hasTrace = false;
+    let hasConvention = false;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       if (key.charCodeAt(0) === 0x6c /* l */ && hasPrefix(key, LANGFUSE_PREFIX)) {
@@ -66,6 +63,7 @@ export class SpanAttributes {
       } else {
         foreign?.push(key);
         if (TRACE_LEVEL_NAMES.has(key)) hasTrace = true;
+        if (!hasConvention && isConventionKey(key)) hasConvention = true;
       }
     }
     this.hasLangfuseAttribute = foreign !== undefined;
@@ -73,6 +71,7 @@ export class SpanAttributes {
     this.observationMetadataKeys = observationMetadata ?? NONE;
     this.traceMetadataKeys = traceMetadata ?? NONE;
     this.hasTraceAttribute = hasTrace;
+    this.hasConventionAttribute = hasConvention;
   }
 
   /** The value of a `langfuse.*` attribute (other names: `getAlias` or `values`). */
@@ -85,14 +84,19 @@ export class SpanAttributes {
     for (const name of names) {
       const value = this.values[name];
       if (value !== undefined) {
-        (this.consumed ??= []).push(name);
+        (this.consumed ??= new Set()).add(name);
         return value;
       }
     }
     return undefined;
   }
 
+  /** Marks `name` as mapped: left out of the metadata copy. */
+  consume(name: string): void {
+    (this.consumed ??= new Set()).add(name);
+  }
+
   isConsumed(name: string): boolean {
-    return this.consumed !== undefined && this.consumed.includes(name);
+    return this.consumed !== undefined && this.consumed.has(name);
   }
 }

@@ -22,14 +22,17 @@ export function exceptionMessage(events: readonly TimedEvent[]): string | undefi
 }
 
 /**
- * Each OTel span event except `exception` as an `event-create` observation under the span, appended to `out`.
- * Ids are `<spanId>-e<index>` (index among the non-exception events), so a retried batch repeats them.
+ * Each OTel span event except `exception` (and the GenAI message events already mapped into the observation's
+ * input/output) as an `event-create` observation under the span, appended to `out`. Ids are `<spanId>-e<index>`
+ * (index among the events sent), so a retried batch repeats them.
  */
 export function appendSpanEvents(ctx: SpanMappingContext, out: IngestionEvent[]): void {
   const events = ctx.span.events ?? [];
+  const conventions = ctx.conventions;
   let index = 0;
   for (const event of events) {
     if (event.name === EXCEPTION_EVENT) continue;
+    if (conventions !== undefined && conventions.isEventConsumed(event)) continue;
     const id = `${ctx.spanId}-e${index++}`;
     const body: ObservationBody = {
       id,

@@ -2,13 +2,15 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { IngestionEvent } from '../ingestion-event.js';
 import { AS_ROOT, ENVIRONMENT, VERSION } from './attribute-names.js';
 import { booleanValue, stringValue } from './attribute-values.js';
+import { ConventionSpan } from './conventions/convention-span.js';
+import { hasGenAiEvent } from './conventions/registry.js';
 import { errorKind } from './error-kind.js';
 import { createHrTimeFormatter } from './hr-time-format.js';
 import type { SpanMappingContext } from './mapping-context.js';
 import { normalizeEnvironment } from './normalize-environment.js';
 import { createNote, type NoteSink } from './notes.js';
 import { buildObservationEvent, type ObservationIO } from './observation-event.js';
-import { readObservationInput, readObservationOutput } from './observation-fields.js';
+import { readObservationInput, readObservationName, readObservationOutput } from './observation-fields.js';
 import type { MappingOptions } from './options.js';
 import { ResourceCache } from './resource-info.js';
 import { SpanAttributes } from './span-attributes.js';
@@ -46,9 +48,18 @@ export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): Sp
         ? normalizeEnvironment(explicitEnvironment, note)
         : (resource?.environment ?? defaultEnvironment);
 
+    const scope = cache.scope(span.instrumentationScope);
+    const events = span.events ?? [];
+    // Only spans with another LLM convention's attributes (or GenAI span events) pay for the convention layer.
+    const conventions =
+      attributes.hasConventionAttribute || (events.length > 0 && hasGenAiEvent(events))
+        ? new ConventionSpan(attributes, span, scope?.name)
+        : undefined;
+
     const ctx: SpanMappingContext = {
       span,
       attributes,
+      conventions,
       traceId: spanContext.traceId,
       spanId: spanContext.spanId,
       parentSpanId: isRoot ? undefined : parent?.spanId,
@@ -59,23 +70,24 @@ export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): Sp
       environment,
       version: stringValue(attributes.get(VERSION), VERSION, note) ?? resource?.version,
       resource,
-      scope: cache.scope(span.instrumentationScope),
+      scope,
       options,
       format,
       note,
     };
 
     const io: ObservationIO = {
-      input: readObservationInput(attributes, options, note),
-      output: readObservationOutput(attributes, options, note),
+      name: readObservationName(String(span.name), conventions, note),
+      input: readObservationInput(attributes, conventions, options, note),
+      output: readObservationOutput(attributes, conventions, options, note),
     };
-    const events: IngestionEvent[] = [];
+    const out: IngestionEvent[] = [];
     // Before the observation: reading trace fields marks the alias attributes it used, which the
     // observation's metadata then leaves out.
-    events.push(...buildTraceEvents(ctx, io));
-    events.push(buildObservationEvent(ctx, io, exceptionMessage(span.events ?? [])));
-    appendSpanEvents(ctx, events);
-    return events;
+    out.push(...buildTraceEvents(ctx, io));
+    out.push(buildObservationEvent(ctx, io, exceptionMessage(events)));
+    appendSpanEvents(ctx, out);
+    return out;
   }
 
   return {

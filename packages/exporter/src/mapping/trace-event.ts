@@ -1,6 +1,5 @@
 import type { TraceBody, TraceCreateEvent } from '../ingestion-event.js';
 import type { SpanMappingContext } from './mapping-context.js';
-import { limitName } from './normalize-length.js';
 import type { ObservationIO } from './observation-event.js';
 import {
   readPublic,
@@ -31,7 +30,7 @@ export function isTraceDefaults(event: TraceCreateEvent): boolean {
  * - a trace root: the full trace, timestamp = span start;
  * - a local root under a remote parent: `{id, timestamp, environment}` plus any trace attributes it carries;
  * - any other span with trace-level attributes: only those fields (and the environment), no timestamp.
- * A root's fallback values (name = span name, I/O = the root observation's, the exporter's default release) go in
+ * A root's fallback values (name = the observation name, I/O = the root observation's, the exporter's default release) go in
  * a second event stamped with the span's *start*: the server merges by envelope timestamp, so a value another span
  * set explicitly, which is stamped with that span's end, wins over a fallback.
  */
@@ -68,7 +67,7 @@ export function buildTraceEvents(ctx: SpanMappingContext, io: ObservationIO): Tr
 
   if (isRoot) {
     const defaults: TraceBody = { id: ctx.traceId };
-    if (body.name === undefined) defaults.name = limitName(String(ctx.span.name), 'trace name', note);
+    if (body.name === undefined) defaults.name = io.name;
     if (body.input === undefined) set(defaults, 'input', io.input);
     if (body.output === undefined) set(defaults, 'output', io.output);
     if (body.release === undefined) set(defaults, 'release', options.release);

@@ -1,8 +1,6 @@
 import {
   RELEASE,
-  ROOT_SESSION_ID_ALIASES,
   SESSION_ID,
-  SESSION_ID_ALIASES,
   TRACE_INPUT,
   TRACE_METADATA,
   TRACE_NAME,
@@ -10,8 +8,13 @@ import {
   TRACE_PUBLIC,
   TRACE_TAGS,
   USER_ID,
-  USER_ID_ALIASES,
 } from './attribute-names.js';
+import {
+  ROOT_SESSION_ID_ATTRIBUTES,
+  SESSION_ID_ATTRIBUTES,
+  TAG_ATTRIBUTES,
+  USER_ID_ATTRIBUTES,
+} from './conventions/registry.js';
 import { booleanValue, describeType, stringValue } from './attribute-values.js';
 import { applyMask } from './mask.js';
 import { readMaskedValue } from './masked-value.js';
@@ -22,7 +25,8 @@ import type { Note } from './notes.js';
 import type { MappingOptions } from './options.js';
 import type { SpanAttributes } from './span-attributes.js';
 
-// One reader per trace field: the langfuse.* attribute first, then other conventions' names.
+// One reader per trace field: the langfuse.* attribute first, then other conventions' names (in the server's
+// order, listed in conventions/registry.ts).
 
 export function readTraceName(attributes: SpanAttributes, note: Note): string | undefined {
   const name = stringValue(attributes.get(TRACE_NAME), TRACE_NAME, note);
@@ -32,20 +36,20 @@ export function readTraceName(attributes: SpanAttributes, note: Note): string | 
 export function readUserId(attributes: SpanAttributes, note: Note): string | undefined {
   const id =
     stringValue(attributes.get(USER_ID), USER_ID, note) ??
-    stringValue(attributes.getAlias(USER_ID_ALIASES), 'user id', note);
+    stringValue(attributes.getAlias(USER_ID_ATTRIBUTES), 'user id', note);
   return id === undefined ? undefined : limitId(id, 'user id', note);
 }
 
 export function readSessionId(attributes: SpanAttributes, isLocalRoot: boolean, note: Note): string | undefined {
   const id =
     stringValue(attributes.get(SESSION_ID), SESSION_ID, note) ??
-    stringValue(attributes.getAlias(SESSION_ID_ALIASES), 'session id', note) ??
-    (isLocalRoot ? stringValue(attributes.getAlias(ROOT_SESSION_ID_ALIASES), 'session id', note) : undefined);
+    stringValue(attributes.getAlias(SESSION_ID_ATTRIBUTES), 'session id', note) ??
+    (isLocalRoot ? stringValue(attributes.getAlias(ROOT_SESSION_ID_ATTRIBUTES), 'session id', note) : undefined);
   return id === undefined ? undefined : limitId(id, 'session id', note);
 }
 
 export function readTags(attributes: SpanAttributes, note: Note): string[] | undefined {
-  return normalizeTags(attributes.get(TRACE_TAGS), note);
+  return normalizeTags(attributes.get(TRACE_TAGS), note) ?? normalizeTags(attributes.getAlias(TAG_ATTRIBUTES), note);
 }
 
 export function readPublic(attributes: SpanAttributes, note: Note): boolean | undefined {
