@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // The one place the test projects are defined. Run with `vitest --config vitest.workspace.ts`
 // (vitest 4 reads projects from `test.projects`; it no longer picks up this file by name).
 
-const PACKAGES = ['exporter', 'receiver', 'tracing'] as const;
+const PACKAGES = ['exporter', 'receiver', 'tracing', 'packaging-check'] as const;
 
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 
@@ -12,7 +12,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 const alias = {
   // Subpath exports first: an alias matches by prefix.
   '@otel-langfuse/exporter/mapping': fileURLToPath(new URL('./packages/exporter/src/mapping/index.ts', import.meta.url)),
-  ...Object.fromEntries([...PACKAGES, 'test-support'].map((pkg) => [`@otel-langfuse/${pkg}`, src(pkg)])),
+  ...Object.fromEntries(['exporter', 'receiver', 'tracing', 'test-support'].map((pkg) => [`@otel-langfuse/${pkg}`, src(pkg)])),
 };
 
 const project = (name: (typeof PACKAGES)[number]) => ({
@@ -22,7 +22,7 @@ const project = (name: (typeof PACKAGES)[number]) => ({
     root: `./packages/${name}`,
     include: ['test/**/*.test.ts'],
     environment: 'node' as const,
-    testTimeout: 20_000,
+    testTimeout: name === 'packaging-check' ? 120_000 : 20_000,
   },
 });
 
