@@ -14,10 +14,41 @@ const MASKED_ATTRIBUTES: Record<string, MaskField> = {
   'langfuse.trace.metadata': 'metadata',
 };
 
+/**
+ * Input and output as other LLM instrumentation writes them (GenAI semconv, OpenLLMetry, Vercel AI SDK,
+ * OpenInference): on the OTLP path the server reads these too, so the mask must see them.
+ */
+const CONVENTION_IO: Record<string, MaskField> = {
+  'gen_ai.input.messages': 'input',
+  'gen_ai.output.messages': 'output',
+  'gen_ai.system_instructions': 'input',
+  'gen_ai.tool.call.arguments': 'input',
+  'gen_ai.tool.call.result': 'output',
+  'ai.prompt': 'input',
+  'ai.prompt.messages': 'input',
+  'ai.toolCall.args': 'input',
+  'ai.response.text': 'output',
+  'ai.response.object': 'output',
+  'ai.response.toolCalls': 'output',
+  'ai.toolCall.result': 'output',
+  'input.value': 'input',
+  'output.value': 'output',
+  'traceloop.entity.input': 'input',
+  'traceloop.entity.output': 'output',
+};
+
+const CONVENTION_IO_PREFIXES: [string, MaskField][] = [
+  ['gen_ai.prompt.', 'input'],
+  ['gen_ai.completion.', 'output'],
+  ['llm.input_messages.', 'input'],
+  ['llm.output_messages.', 'output'],
+];
+
 function fieldOf(key: string): MaskField | undefined {
-  const exact = MASKED_ATTRIBUTES[key];
+  const exact = MASKED_ATTRIBUTES[key] ?? CONVENTION_IO[key];
   if (exact) return exact;
   if (key.startsWith('langfuse.observation.metadata.') || key.startsWith('langfuse.trace.metadata.')) return 'metadata';
+  for (const [prefix, field] of CONVENTION_IO_PREFIXES) if (key.startsWith(prefix)) return field;
   return undefined;
 }
 
@@ -31,8 +62,9 @@ function parse(value: AttributeValue): unknown {
 }
 
 /**
- * The span as the OTLP path sends it: every `langfuse.*` input, output and metadata attribute run through the
- * user's mask (fail closed), the rest untouched. Spans without such attributes are returned as they are.
+ * The span as the OTLP path sends it: every input, output and metadata attribute (`langfuse.*` and the other LLM
+ * conventions' I/O attributes) run through the user's mask (fail closed), the rest untouched. Spans without such
+ * attributes are returned as they are. Message content carried in span events is not masked here.
  */
 export function maskSpan(span: ReadableSpan, mask: MaskFunction, onFailure: () => void): ReadableSpan {
   let masked: Attributes | undefined;

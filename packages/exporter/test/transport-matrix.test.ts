@@ -177,3 +177,19 @@ describe('isLangfuseCloud', () => {
     expect(isLangfuseCloud('https://notcloud.langfuse.com.evil.test')).toBe(false);
   });
 });
+
+describe('masking on the OTLP path covers other conventions', () => {
+  it("masks GenAI and OpenInference input/output attributes, which the server maps", async () => {
+    const receiver = await startTestReceiver({ mode: 'cloud' });
+    const exporter = exporterFor(receiver, { transport: 'otlp', mask: () => '[masked]' });
+    const memory = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('openinference.instrumentation.openai');
+    tracer.startSpan('chat', { attributes: { 'input.value': 'secret question', 'llm.output_messages.0.message.content': 'secret answer', 'llm.model_name': 'm' } }).end();
+    expect(succeeded(await exportSpans(exporter, memory.getFinishedSpans()))).toBe(true);
+    const stored = JSON.stringify(receiver.events());
+    expect(stored).not.toContain('secret question');
+    expect(stored).not.toContain('secret answer');
+    await exporter.shutdown();
+    await receiver.close();
+  });
+});
