@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { MASK_FAILED, type MaskFunction } from './mapping/index.js';
+import { isThenable, MASK_FAILED, type MaskFunction } from './mapping/index.js';
 import { safeJsonStringify } from './safe-json.js';
 
 type MaskField = 'input' | 'output' | 'metadata';
@@ -75,6 +75,7 @@ export function maskSpan(span: ReadableSpan, mask: MaskFunction, onFailure: () =
     let result: unknown;
     try {
       result = mask({ data: parse(value), field });
+      if (isThenable(result)) throw new TypeError('masks must be synchronous');
     } catch {
       onFailure();
       result = MASK_FAILED;

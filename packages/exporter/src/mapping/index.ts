@@ -4,5 +4,5 @@ export { isTraceDefaults } from './trace-event.js';
 export { createHrTimeFormatter, formatHrTime, type HrTimeFormatter } from './hr-time-format.js';
 export type { MappingOptions, MaskFunction, MaskField } from './options.js';
 export type { MappingNote, NoteSink } from './notes.js';
-export { MASK_FAILED } from './mask.js';
+export { MASK_FAILED, isThenable } from './mask.js';
 export { isLlmRelatedSpan, isKnownLlmScope, LANGFUSE_SDK_SCOPE } from './conventions/registry.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MASK_FAILED, createSpanMapper, type MaskFunction } from '../../src/mapping/index.js';
+import { makeSpans } from '../helpers.js';
 import { createRecorder, mapSpan, noteCodes } from './span-fixtures.js';
 
 const ATTRIBUTES = {
@@ -101,5 +102,16 @@ describe('mask', () => {
     edit = false;
     const second = mapper.map(recorder.record()).find((e) => e.type === 'span-create');
     expect(second?.body.metadata).toEqual({ resourceAttributes: { 'service.name': 'svc' }, scope: { name: 'lib' } });
+  });
+});
+
+describe('an asynchronous mask', () => {
+  it('fails closed: the value becomes the marker, never the raw value or {}', () => {
+    const notes: string[] = [];
+    const mapper = createSpanMapper({ mask: async ({ data }) => data }, (n) => notes.push(n.code));
+    const [span] = makeSpans(1, { 'langfuse.observation.input': '{"card":"4111"}' });
+    const observation = mapper.map(span!).find((e) => e.type === 'span-create');
+    expect(observation?.body.input).toBe(MASK_FAILED);
+    expect(notes).toContain('mask-async');
   });
 });
