@@ -28,6 +28,7 @@ export type NoteCode =
   | 'metadata-invalid'
   | 'attribute-type-invalid'
   | 'mask-failed'
+  | 'mask-async'
   | 'span-mapping-failed';
 
 /** The internal reporting function every normalizer gets. */
