@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { ReceiverOptions } from './receiver-options.js';
 import { RECEIVER_MODES, type ReceiverMode } from './server-mode.js';
+import { MIN_RENDER_WIDTH } from './trace-render.js';
+
+export const DEFAULT_QUIET_MS = 1000;
+const MAX_QUIET_MS = 3_600_000;
+const MAX_WIDTH = 1000;
 
 export const HELP_TEXT = `Usage: otel-langfuse-receiver [options]
 
@@ -15,10 +20,25 @@ Options:
   --mode MODE          Server to imitate: ${RECEIVER_MODES.join(' | ')} (default v3)
                        v2: no OTLP; v3: both paths; v4-events-only, cloud: traces only over OTLP
   --jsonl FILE         Append every accepted event to FILE as one JSON line
-  --quiet              Do not print a line per batch
+
+Output (stdout):
+  Each completed trace is printed as a waterfall: header (name, duration, user, session, tags), then one line per
+  observation indented under its parent, with type, name, duration, a bar placed in the trace's time span, model
+  and tokens for generations, level and status message when not DEFAULT. A trace is complete when no event for it
+  arrived for --quiet-ms and its top-level observations have ended; it is printed again, marked "updated", when
+  later events change it. On shutdown, complete traces not printed yet are printed at once.
+  --json               One JSON line per completed trace (the assembled trace, as GET /api/receiver/traces/ID
+                       returns it) instead of the waterfall; the startup lines then go to stderr
+  --quiet-ms N         Quiet period in milliseconds before a trace counts as complete (default ${DEFAULT_QUIET_MS})
+  --width N            Columns of the waterfall (default: the terminal's width, or 80; at least ${MIN_RENDER_WIDTH})
+  --no-color           No colours (default: colours when stdout is a terminal and NO_COLOR is unset;
+                       FORCE_COLOR=1 forces them)
+  --verbose            Also print a line per legacy batch and per OTLP request (stderr with --json)
+  --quiet              Print neither traces nor batch lines (only the startup lines)
   --help               Show this help
 
-Read API (no auth): GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests`;
+Read API (no auth): GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests,
+  /api/receiver/traces (id, name, observation count, start, duration), /api/receiver/traces/ID (one trace)`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -26,7 +46,19 @@ export class CliUsageError extends Error {
 
 export type CliCommand =
   | { kind: 'help' }
-  | { kind: 'serve'; options: ReceiverOptions; quiet: boolean };
+  | { kind: 'serve'; options: ReceiverOptions; output: CliOutput };
+
+export interface CliOutput {
+  /** 'waterfall' (default), 'json' (a JSON line per completed trace) or 'none' (--quiet). */
+  traces: 'waterfall' | 'json' | 'none';
+  /** Print a line per batch (--verbose). */
+  batches: boolean;
+  quietMs: number;
+  /** --width; undefined: the terminal's width, or 80. */
+  width: number | undefined;
+  /** --no-color was given. */
+  noColor: boolean;
+}
 
 /** Parses the command line; throws CliUsageError with a message for the user on a bad flag. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -44,6 +76,11 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         mode: { type: 'string' },
         jsonl: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'quiet-ms': { type: 'string' },
+        width: { type: 'string' },
+        'no-color': { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -59,7 +96,24 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values['secret-key'] !== undefined) options.secretKey = nonEmpty('--secret-key', values['secret-key']);
   if (values.mode !== undefined) options.mode = parseMode(values.mode);
   if (values.jsonl !== undefined) options.jsonlPath = nonEmpty('--jsonl', values.jsonl);
-  return { kind: 'serve', options, quiet: values.quiet };
+  if (values.quiet && values.json) throw new CliUsageError('--quiet and --json cannot be combined');
+  if (values.quiet && values.verbose) throw new CliUsageError('--quiet and --verbose cannot be combined');
+  const output: CliOutput = {
+    traces: values.quiet ? 'none' : values.json ? 'json' : 'waterfall',
+    batches: values.verbose,
+    quietMs: values['quiet-ms'] === undefined ? DEFAULT_QUIET_MS : parseInteger('--quiet-ms', values['quiet-ms'], 0, MAX_QUIET_MS),
+    width: values.width === undefined ? undefined : parseInteger('--width', values.width, MIN_RENDER_WIDTH, MAX_WIDTH),
+    noColor: values['no-color'],
+  };
+  return { kind: 'serve', options, output };
+}
+
+function parseInteger(flag: string, value: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CliUsageError(`${flag} must be an integer between ${min} and ${max}, got "${value}"`);
+  }
+  return n;
 }
 
 function parsePort(value: string): number {

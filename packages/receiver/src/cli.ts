@@ -15,6 +15,11 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(`${line}\n`),
   stderr: (line) => process.stderr.write(`${line}\n`),
   signal: controller.signal,
+  isTTY: process.stdout.isTTY === true,
+  get columns() {
+    return process.stdout.columns;
+  },
+  env: process.env,
 });
 process.off('SIGINT', onSignal);
 process.off('SIGTERM', onSignal);

@@ -1,5 +1,5 @@
-import { isObservationEventType } from './event-types.js';
 import type { StoredEvent } from './stored-event.js';
+import { traceIdOfEvent } from './trace-assembly.js';
 
 export type EventPredicate = (events: StoredEvent[]) => boolean;
 
@@ -12,6 +12,8 @@ interface Waiter {
 export class EventStore {
   private events: StoredEvent[] = [];
   private ids = new Set<string>();
+  /** Per trace id, in arrival order: its trace-creates, observation events and scores. */
+  private byTrace = new Map<string, StoredEvent[]>();
   private readonly waiters = new Set<Waiter>();
 
   /** Stores the event unless its envelope id was stored before; returns whether it was new. */
@@ -19,6 +21,12 @@ export class EventStore {
     if (this.ids.has(event.id)) return false;
     this.ids.add(event.id);
     this.events.push(event);
+    const traceId = traceIdOfEvent(event);
+    if (traceId !== undefined) {
+      const list = this.byTrace.get(traceId);
+      if (list) list.push(event);
+      else this.byTrace.set(traceId, [event]);
+    }
     return true;
   }
 
@@ -26,10 +34,19 @@ export class EventStore {
     return [...this.events];
   }
 
+  /** The trace-creates and observation events of one trace (no scores), in arrival order. */
   forTrace(traceId: string): StoredEvent[] {
-    return this.events.filter((event) =>
-      event.type === 'trace-create' ? event.body.id === traceId : isObservationEventType(event.type) && event.body.traceId === traceId,
-    );
+    return this.withScores(traceId).filter((event) => event.type !== 'score-create');
+  }
+
+  /** Every event of one trace, scores with its traceId included, in arrival order. */
+  withScores(traceId: string): StoredEvent[] {
+    return [...(this.byTrace.get(traceId) ?? [])];
+  }
+
+  /** Trace ids in order of their first event (a trace-create, observation or score). */
+  traceIds(): string[] {
+    return [...this.byTrace.keys()];
   }
 
   /** Re-evaluates pending waitFor() predicates; call after a batch has been stored. */
@@ -69,6 +86,7 @@ export class EventStore {
   clear(): void {
     this.events = [];
     this.ids = new Set();
+    this.byTrace = new Map();
   }
 
   /** Rejects every pending waiter. */

@@ -16,6 +16,7 @@ import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './requ
 import { closeServer, createReceiverServer, listen } from './server.js';
 import { acceptsOtlp, emulatedServerVersion } from './server-mode.js';
 import type { StoredEvent } from './stored-event.js';
+import { assembleTrace, type AssembledTrace } from './trace-assembly.js';
 
 export interface Receiver {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:54321`. */
@@ -29,6 +30,13 @@ export interface Receiver {
   eventsForTrace(traceId: string): StoredEvent[];
   /** The stored events of one type (e.g. 'score-create'), in arrival order. */
   eventsOfType(type: IngestionEventType): StoredEvent[];
+  /**
+   * Every trace as Langfuse would show it (events merged per trace, observation and score), in order of first
+   * arrival. A trace needs a trace-create or an observation; scores alone make none.
+   */
+  traces(): AssembledTrace[];
+  /** One trace as Langfuse would show it; undefined when no trace-create or observation of it was stored. */
+  trace(traceId: string): AssembledTrace | undefined;
   /** Resolves once the predicate holds for the stored events; rejects after timeoutMs (default 5000). */
   waitForEvents(predicate: EventPredicate, timeoutMs?: number): Promise<StoredEvent[]>;
   stats(): ReceiverStats;
@@ -138,6 +146,19 @@ class LocalReceiver implements Receiver {
 
   eventsOfType(type: IngestionEventType): StoredEvent[] {
     return this.store.all().filter((event) => event.type === type);
+  }
+
+  traces(): AssembledTrace[] {
+    const traces: AssembledTrace[] = [];
+    for (const traceId of this.store.traceIds()) {
+      const trace = this.trace(traceId);
+      if (trace) traces.push(trace);
+    }
+    return traces;
+  }
+
+  trace(traceId: string): AssembledTrace | undefined {
+    return assembleTrace(this.store.withScores(traceId), traceId);
   }
 
   waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {

@@ -1,40 +1,70 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli-main.js';
-import { traceCreate } from './event-builders.js';
+import { renderTrace, type AssembledTrace } from '../src/index.js';
+import { displayWidth } from '../src/text-width.js';
+import { scoreCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
 import { postOtlp } from './otlp-client.js';
 import { simpleSpan, toOtlpProtobuf } from './otlp-payloads.js';
+import { at, sampleTraceEvents, stored } from './trace-events.js';
 
 interface CapturedIo extends CliIo {
   out: string[];
   err: string[];
   /** Resolves with the first stdout line matching the pattern. */
   nextLine(pattern: RegExp): Promise<string>;
+  /** Resolves with the first stderr line matching the pattern. */
+  nextErrLine(pattern: RegExp): Promise<string>;
   stop(): void;
 }
 
-function captureIo(): CapturedIo {
+type Watcher = { pattern: RegExp; resolve: (line: string) => void };
+
+function captureIo(terminal: Pick<CliIo, 'isTTY' | 'columns' | 'env'> = {}): CapturedIo {
   const controller = new AbortController();
   const out: string[] = [];
   const err: string[] = [];
-  const watchers: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  const outWatchers: Watcher[] = [];
+  const errWatchers: Watcher[] = [];
+  const write = (lines: string[], watchers: Watcher[]) => (line: string) => {
+    lines.push(line);
+    for (const watcher of watchers) if (watcher.pattern.test(line)) watcher.resolve(line);
+  };
+  const next = (lines: string[], watchers: Watcher[]) => (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const seen = lines.find((line) => pattern.test(line));
+      if (seen !== undefined) resolve(seen);
+      else watchers.push({ pattern, resolve });
+    });
   return {
+    ...terminal,
     out,
     err,
     signal: controller.signal,
     stop: () => controller.abort(),
-    stdout: (line) => {
-      out.push(line);
-      for (const watcher of watchers) if (watcher.pattern.test(line)) watcher.resolve(line);
-    },
-    stderr: (line) => err.push(line),
-    nextLine: (pattern) =>
-      new Promise((resolve) => {
-        const seen = out.find((line) => pattern.test(line));
-        if (seen !== undefined) resolve(seen);
-        else watchers.push({ pattern, resolve });
-      }),
+    stdout: write(out, outWatchers),
+    stderr: write(err, errWatchers),
+    nextLine: next(out, outWatchers),
+    nextErrLine: next(err, errWatchers),
   };
+}
+
+const KEYS = { publicKey: 'pk-lf-local', secretKey: 'sk-lf-local' };
+const ANSI = /\u001b\[[0-9;]*m/;
+
+/** Starts the CLI and returns its URL (from stdout, or stderr with --json). */
+async function startCli(argv: string[], io: CapturedIo): Promise<{ url: string; exit: Promise<number> }> {
+  const exit = runCli(argv, io);
+  const listening = argv.includes('--json') ? io.nextErrLine(/listening on/) : io.nextLine(/listening on/);
+  const url = /(http:\/\/\S+)/.exec(await listening)?.[1];
+  if (url === undefined) throw new Error('no URL printed');
+  return { url, exit };
+}
+
+async function assembled(url: string, traceId: string): Promise<AssembledTrace> {
+  const response = await fetch(`${url}/api/receiver/traces/${encodeURIComponent(traceId)}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as AssembledTrace;
 }
 
 describe('CLI', () => {
@@ -42,7 +72,21 @@ describe('CLI', () => {
     const io = captureIo();
     expect(await runCli(['--help'], io)).toBe(0);
     const help = io.out.join('\n');
-    for (const flag of ['--port', '--host', '--public-key', '--secret-key', '--mode', '--jsonl', '--quiet']) {
+    for (const flag of [
+      '--port',
+      '--host',
+      '--public-key',
+      '--secret-key',
+      '--mode',
+      '--jsonl',
+      '--quiet',
+      '--json',
+      '--quiet-ms',
+      '--width',
+      '--no-color',
+      '--verbose',
+      '/api/receiver/traces',
+    ]) {
       expect(help).toContain(flag);
     }
     expect(io.err).toEqual([]);
@@ -56,6 +100,12 @@ describe('CLI', () => {
     [['--port'], /--port/],
     [['serve'], /serve/],
     [['--secret-key', ''], /--secret-key must not be empty/],
+    [['--quiet-ms', 'soon'], /--quiet-ms must be an integer between 0 and 3600000, got "soon"/],
+    [['--quiet-ms=-5'], /--quiet-ms must be an integer/],
+    [['--width', '20'], /--width must be an integer between 40 and 1000, got "20"/],
+    [['--quiet', '--json'], /--quiet and --json cannot be combined/],
+    [['--quiet', '--verbose'], /--quiet and --verbose cannot be combined/],
+    [['--color'], /--color/],
   ])('exits 2 with a message for %j', async (argv, message) => {
     const io = captureIo();
     expect(await runCli(argv, io)).toBe(2);
@@ -64,10 +114,10 @@ describe('CLI', () => {
     expect(io.out).toEqual([]);
   });
 
-  it('starts, prints the URL and a line per batch, and stops cleanly when signalled', async () => {
+  it('starts, prints the URL and, with --verbose, a line per batch, and stops cleanly when signalled', async () => {
     const io = captureIo();
     const secretKey = 'sk-lf-cli-secret-42';
-    const exit = runCli(['--port', '0', '--public-key', 'pk-lf-cli', '--secret-key', secretKey], io);
+    const exit = runCli(['--port', '0', '--public-key', 'pk-lf-cli', '--secret-key', secretKey, '--verbose'], io);
     const line = await io.nextLine(/listening on http:\/\//);
     const url = /(http:\/\/\S+)/.exec(line)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -83,7 +133,7 @@ describe('CLI', () => {
     await expect(fetch(`${url}/api/public/health`)).rejects.toThrow();
   });
 
-  it('prints the default local secret, and no batch lines with --quiet', async () => {
+  it('prints the default local secret, and neither batch lines nor traces with --quiet', async () => {
     const io = captureIo();
     const exit = runCli(['--quiet', '--mode', 'v4-events-only'], io);
     const line = await io.nextLine(/listening on/);
@@ -91,10 +141,11 @@ describe('CLI', () => {
     expect(io.out.join('\n')).toContain('sk-lf-local');
     const health = (await (await fetch(`${url}/api/public/health`)).json()) as { version: string };
     expect(health.version).toMatch(/^4\./);
-    await ingest({ url, publicKey: 'pk-lf-local', secretKey: 'sk-lf-local' }, [traceCreate()]);
+    await ingest({ url, ...KEYS }, [traceCreate()]);
     io.stop();
     expect(await exit).toBe(0);
-    expect(io.out.some((text) => text.startsWith('batch'))).toBe(false);
+    expect(io.out.some((text) => text.startsWith('batch') || text.startsWith('Trace'))).toBe(false);
+    expect(io.out.at(-1)).toBe('Receiver stopped.');
   });
 
   it.each([
@@ -104,7 +155,7 @@ describe('CLI', () => {
     ['cloud', '4.0.0', 200],
   ])('--mode %s imitates that server (health %s, OTLP %i)', async (mode, version, otlpStatus) => {
     const io = captureIo();
-    const exit = runCli(['--mode', mode], io);
+    const exit = runCli(['--mode', mode, '--verbose'], io);
     const url = /(http:\/\/\S+)/.exec(await io.nextLine(/listening on/))?.[1] ?? '';
     const health = (await (await fetch(`${url}/api/public/health`)).json()) as { version: string };
     expect(health.version).toBe(version);
@@ -138,5 +189,120 @@ describe('CLI', () => {
     expect(second.err.join('\n')).toMatch(/could not start: .*EADDRINUSE/);
     first.stop();
     expect(await running).toBe(0);
+  });
+});
+
+describe('CLI trace view', () => {
+  it('prints each completed trace once as a waterfall, after its quiet period', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '50'], io);
+    await ingest({ url, ...KEYS }, sampleTraceEvents('cli-sample'));
+    const printed = await io.nextLine(/^Trace answer-question/);
+    expect(printed).toBe(renderTrace(await assembled(url, 'cli-sample'), { width: 80 }));
+    expect(printed.split('\n').slice(0, 3)).toEqual([
+      'Trace answer-question · 1.23s · 5 observations',
+      'id cli-sample · user user-42 · session session-7 · tags alpha, demo',
+      'span       answer-question                          1.23s |████████████████████|',
+    ]);
+    expect(printed).not.toMatch(ANSI);
+    expect(io.out.some((line) => line.startsWith('batch'))).toBe(false); // batch lines need --verbose
+    io.stop();
+    expect(await exit).toBe(0);
+    expect(io.out.filter((line) => line.startsWith('Trace '))).toHaveLength(1);
+  });
+
+  it('waits for the top-level observation to end, and prints again, marked updated, when the trace changes', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '50'], io);
+    await ingest({ url, ...KEYS }, [
+      stored('trace-create', { id: 'slow', name: 'slow-trace' }, at(0)),
+      stored('span-create', { id: 'slow-root', traceId: 'slow', name: 'root', startTime: at(0) }, at(0)),
+      stored('span-create', { id: 'slow-child', traceId: 'slow', parentObservationId: 'slow-root', name: 'child', startTime: at(1), endTime: at(2) }, at(2)),
+    ]);
+    // A trace sent later, with the same quiet period: once it is printed, the open one has had its look.
+    await ingest({ url, ...KEYS }, [stored('trace-create', { id: 'marker', name: 'marker-trace' })]);
+    await io.nextLine(/^Trace marker-trace/);
+    expect(io.out.some((line) => line.startsWith('Trace slow-trace'))).toBe(false);
+
+    await ingest({ url, ...KEYS }, [stored('span-update', { id: 'slow-root', traceId: 'slow', endTime: at(10) }, at(10))]);
+    const first = await io.nextLine(/^Trace slow-trace/);
+    expect(first.split('\n')[0]).toBe('Trace slow-trace · 10ms · 2 observations');
+
+    await ingest({ url, ...KEYS }, [scoreCreate({ traceId: 'slow', name: 'late-score', value: 1 })]);
+    const updated = await io.nextLine(/^Trace slow-trace.*· updated/);
+    expect(updated.split('\n')[0]).toBe('Trace slow-trace · 10ms · 2 observations · updated');
+    expect(updated).toContain('scores late-score=1');
+    io.stop();
+    expect(await exit).toBe(0);
+    expect(io.out.filter((line) => line.startsWith('Trace slow-trace'))).toHaveLength(2);
+  });
+
+  it('prints a trace of OTLP spans', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '20'], io);
+    const root = simpleSpan({ name: 'otlp-root' });
+    const child = simpleSpan({ parentSpanId: root.spanId, name: 'otlp-child' });
+    expect((await postOtlp({ url, ...KEYS }, toOtlpProtobuf({ spans: [child, root] }))).status).toBe(200);
+    const printed = await io.nextLine(/^Trace otlp-root/);
+    expect(printed).toMatch(/\nspan otlp-root +2\.38s \|/);
+    expect(printed).toMatch(/\nspan {3}otlp-child +2\.38s \|/);
+    io.stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('with --json, prints one JSON line per completed trace and nothing else on stdout', async () => {
+    const io = captureIo({ isTTY: true });
+    const { url, exit } = await startCli(['--json', '--quiet-ms', '20', '--verbose'], io);
+    await ingest({ url, ...KEYS }, sampleTraceEvents('json-sample'));
+    const line = await io.nextLine(/"id":"json-sample"/);
+    expect(JSON.parse(line)).toEqual(await assembled(url, 'json-sample'));
+    expect(await io.nextErrLine(/^batch of/)).toBe('batch of 7: 7 stored (trace-create 1, span-create 3, generation-create 1, event-create 1, score-create 1)');
+    io.stop();
+    expect(await exit).toBe(0);
+    expect(io.out).toEqual([line]);
+    expect(line).not.toMatch(ANSI);
+    expect(io.err).toContain('Receiver stopped.');
+  });
+
+  it('prints complete traces still in their quiet period on shutdown, but not unfinished ones', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '600000'], io);
+    await ingest({ url, ...KEYS }, [
+      ...sampleTraceEvents('at-shutdown'),
+      stored('span-create', { id: 'open-root', traceId: 'unfinished', name: 'open', startTime: at(0) }),
+    ]);
+    io.stop();
+    expect(await exit).toBe(0);
+    const traces = io.out.filter((line) => line.startsWith('Trace '));
+    expect(traces.map((line) => line.split('\n')[0])).toEqual(['Trace answer-question · 1.23s · 5 observations']);
+    expect(io.out.at(-1)).toBe('Receiver stopped.');
+  });
+
+  it('uses colours on a terminal, unless NO_COLOR or --no-color', async () => {
+    const run = async (argv: string[], env: Record<string, string>): Promise<string> => {
+      const io = captureIo({ isTTY: true, columns: 100, env });
+      const { url, exit } = await startCli(['--quiet-ms', '20', ...argv], io);
+      await ingest({ url, ...KEYS }, sampleTraceEvents(`color-${argv.join('')}-${Object.keys(env).join('')}`));
+      const printed = await io.nextLine(/Trace /);
+      io.stop();
+      expect(await exit).toBe(0);
+      return printed;
+    };
+    const colored = await run([], {});
+    expect(colored).toMatch(ANSI);
+    expect(colored.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map(displayWidth)).toContain(100); // the terminal's width
+    expect(await run([], { NO_COLOR: '1' })).not.toMatch(ANSI);
+    expect(await run(['--no-color'], {})).not.toMatch(ANSI);
+  });
+
+  it('fits the waterfall in --width columns', async () => {
+    const io = captureIo({ isTTY: true, columns: 200 });
+    const { url, exit } = await startCli(['--quiet-ms', '20', '--width', '60', '--no-color'], io);
+    await ingest({ url, ...KEYS }, sampleTraceEvents('narrow'));
+    const printed = await io.nextLine(/^Trace /);
+    io.stop();
+    expect(await exit).toBe(0);
+    const widths = printed.split('\n').map(displayWidth);
+    expect(Math.max(...widths)).toBe(60);
   });
 });
