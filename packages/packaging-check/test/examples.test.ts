@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+// The examples (and the README's demo) run against the built packages and the local receiver: keep them working.
+
+const run = promisify(execFile);
+const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
+
+/** The environment without Langfuse keys, so the examples use the local receiver whatever the machine has set. */
+function localEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env, NO_COLOR: '1' };
+  for (const key of Object.keys(env)) if (key.startsWith('LANGFUSE_')) delete env[key];
+  return env;
+}
+
+async function runExample(file: string): Promise<string> {
+  const { stdout } = await run(process.execPath, [file], { cwd: examples, env: localEnv(), timeout: 60_000 });
+  return stdout;
+}
+
+describe('examples', () => {
+  it('demo.mjs: two services make one trace, printed as a waterfall', async () => {
+    const output = await runExample('demo.mjs');
+    expect(output).toMatch(/^Trace ask · .* · 5 observations$/m);
+    expect(output).toMatch(/^generation\s+llm-call\s/m);
+    expect(output).toMatch(/^span\s+worker: answer\s/m);
+    expect(output).toContain('one trace, 5 observations from 2 services');
+  });
+
+  it('register-exporter.mjs: a plain provider with the exporter delivers every event', async () => {
+    const output = await runExample('register-exporter.mjs');
+    expect(output).toMatch(/4 events received by the local receiver/);
+    expect(output).toMatch(/rejected \{\}, dropped \{\}/);
+  });
+
+  it('node-sdk.mjs: the exporter inside a NodeSDK setup', async () => {
+    const output = await runExample('node-sdk.mjs');
+    expect(output).toMatch(/node-sdk example: [1-9]\d* events sent to the local receiver/);
+  });
+});
