@@ -10,7 +10,7 @@ const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
 
 /** The environment without Langfuse keys, so the examples use the local receiver whatever the machine has set. */
 function localEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const key of Object.keys(env)) if (key.startsWith('LANGFUSE_')) delete env[key];
   return env;
 }
