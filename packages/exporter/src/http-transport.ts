@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type RequestError } from 'got';
-import { RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
+import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 
 export interface HttpTransportOptions {
   url: URL;
@@ -24,7 +24,17 @@ export interface HttpTransportOptions {
 
 export type TransportResult =
   | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
-  | { kind: 'error'; reason: 'timeout' | 'deadline' | 'network' | 'shutdown'; code: string; message: string };
+  | { kind: 'error'; reason: 'timeout' | 'deadline' | 'network' | 'shutdown' | 'circuit-open'; code: string; message: string };
+
+/** What the deliveries need of a transport: one request, answered as a value, never thrown. */
+export interface RequestSender {
+  send(body: string | Buffer, deadline: number, options?: SendOptions): Promise<TransportResult>;
+}
+
+export interface SendOptions {
+  /** One attempt, no retries (a circuit breaker's probe). */
+  singleAttempt?: boolean;
+}
 
 interface RequestContext extends Record<string, unknown> {
   deadline: number;
@@ -35,7 +45,7 @@ interface RequestContext extends Record<string, unknown> {
  * got's own retry of 408/429/5xx and network errors (Retry-After honoured), all inside the caller's deadline.
  * Returns what the server said as a value; never throws.
  */
-export class HttpTransport {
+export class HttpTransport implements RequestSender {
   private readonly client: Got;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly shutdownController = new AbortController();
@@ -56,6 +66,7 @@ export class HttpTransport {
         limit: options.maxRetries,
         methods: ['POST'],
         statusCodes: [...RETRYABLE_STATUSES],
+        errorCodes: [...RETRYABLE_ERROR_CODES],
         maxRetryAfter: options.maxRetryAfterMs,
         calculateDelay: ({ attemptCount, computedValue, retryAfter, error }) => {
           if (computedValue === 0) return 0;
@@ -79,7 +90,7 @@ export class HttpTransport {
     });
   }
 
-  async send(body: string | Buffer, deadline: number): Promise<TransportResult> {
+  async send(body: string | Buffer, deadline: number, options: SendOptions = {}): Promise<TransportResult> {
     const remaining = deadline - Date.now();
     if (this.shutdownController.signal.aborted) {
       return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
@@ -89,7 +100,12 @@ export class HttpTransport {
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
       const response = await context.with(suppressTracing(context.active()), () =>
-        this.client(this.options.url, { body, signal, context: { deadline } satisfies RequestContext }),
+        this.client(this.options.url, {
+          body,
+          signal,
+          context: { deadline } satisfies RequestContext,
+          ...(options.singleAttempt ? { retry: { limit: 0 } } : {}),
+        }),
       );
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {

@@ -30,3 +30,19 @@ export const MIN_ATTEMPT_MS = 50;
 
 /** Statuses of a whole request worth retrying. */
 export const RETRYABLE_STATUSES: readonly number[] = [408, 429, 500, 502, 503, 504];
+
+/**
+ * Network errors worth retrying: got's defaults, plus the one Node 22+ reports when a pooled socket to a refusing
+ * server is closed before it connects.
+ */
+export const RETRYABLE_ERROR_CODES: readonly string[] = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRINUSE',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CLOSED_BEFORE_CONNECTION',
+];

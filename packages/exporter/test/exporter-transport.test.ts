@@ -214,7 +214,8 @@ describe('exporter transport against the receiver', () => {
     const exporter = new LangfuseSpanExporter({ publicKey: 'pk', secretKey: 'sk-x', baseUrl: 'http://127.0.0.1:9', maxRetries: 1, initialRetryDelayMs: 5 });
     const result = await exportSpans(exporter, makeSpans(1));
     expect(result.code).toBe(ExportResultCode.FAILED);
-    expect(exporter.stats().eventsDropped).toHaveProperty('network-ECONNREFUSED');
+    // ECONNREFUSED on Node 20; newer Nodes may report the pooled socket closing before it connected.
+    expect(Object.keys(exporter.stats().eventsDropped)).toEqual([expect.stringMatching(/^network-(ECONNREFUSED|ERR_SOCKET_CLOSED_BEFORE_CONNECTION)$/)]);
     await exporter.shutdown();
   });
 
