@@ -17,3 +17,10 @@ export type {
   TraceCreateEvent,
 } from './ingestion-event.js';
 export { SDK_NAME, SDK_VERSION } from './version.js';
+export {
+  createExportPolicyProcessor,
+  type ExportPolicyProcessor,
+} from './export-policy/export-policy-processor.js';
+export type { ExportPolicy } from './export-policy/export-policy.js';
+export type { ExportPolicyOptions, ExportPolicyStats } from './export-policy/export-policy-options.js';
+export { isLlmRelatedSpan } from './mapping/index.js';
