@@ -31,3 +31,13 @@ export function describeCaught(error: unknown): string {
     return 'an unreadable error';
   }
 }
+
+/** `describeCaught` for what processors and providers reject with: an error or (a provider) an array of them. */
+export function describeFailure(error: unknown): string {
+  try {
+    if (Array.isArray(error)) return error.slice(0, 10).map(describeCaught).join('; ');
+  } catch {
+    // a revoked Proxy: described below
+  }
+  return describeCaught(error);
+}

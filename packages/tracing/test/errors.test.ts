@@ -138,4 +138,33 @@ describe('odd things thrown, odd arguments', () => {
     await handle.forceFlush();
     expect(receiver.events().length).toBeGreaterThan(0);
   });
+
+  it('errors that cannot even be turned into a string (null prototype) never escape into user code', async () => {
+    handle = setupFor(receiver, { mode: 'sync' });
+    const unprintable: unknown = Object.create(null);
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw unprintable;
+        },
+        ownKeys() {
+          throw unprintable;
+        },
+      },
+    );
+    expect(() => langfuse.score(hostile as never)).not.toThrow();
+    langfuse.trace({ name: 'scored' }, (t) => {
+      expect(() => t.score(hostile as never)).not.toThrow();
+      expect(() => t.rootObservation.score(hostile as never)).not.toThrow();
+    });
+    const thrown = caught(() =>
+      langfuse.span({ name: 'throws-unprintable' }, () => {
+        throw unprintable;
+      }),
+    );
+    expect(thrown).toBe(unprintable);
+    await handle.forceFlush();
+    expect(observationNamed(receiver.events(), 'throws-unprintable').body['level']).toBe('ERROR');
+  });
 });

@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { context, propagation, trace, type ProxyTracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, type Context, type ContextManager, type ProxyTracerProvider } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import { createLangfuseSpanProcessor, langfuse, type LangfuseHandle } from '../src/index.js';
-import { mergedTrace, observationNamed, observations, resetOtelGlobals, setupFor, treeOf } from './helpers.js';
+import { mergedTrace, observationNamed, observations, resetOtelGlobals, setupFor, tick, treeOf } from './helpers.js';
 
 let receiver: TestReceiver;
 let handle: LangfuseHandle | undefined;
@@ -28,6 +29,17 @@ afterEach(async () => {
 });
 
 const globalDelegate = () => (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
+/** The API keeps the global context manager private. */
+const globalContextManager = (): ContextManager => (context as unknown as { _getContextManager(): ContextManager })._getContextManager();
+
+/** Someone else's context manager (an APM agent's), which counts the contexts it enters. */
+class CountingContextManager extends AsyncLocalStorageContextManager {
+  entered = 0;
+  override with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
+    this.entered++;
+    return super.with(ctx, fn, thisArg, ...args);
+  }
+}
 
 /** What Sentry, Datadog or @vercel/otel do: a provider registered globally before us. */
 function registerForeignProvider(): { provider: NodeTracerProvider; exporter: InMemorySpanExporter } {
@@ -85,18 +97,32 @@ describe('isolated mode next to a foreign global provider', () => {
     expect(logs.text()).not.toContain('duplicate registration');
   });
 
-  it('installs a context manager only where none exists and registers nothing global by default', async () => {
+  it('installs a context manager where none exists and registers nothing global by default', async () => {
+    expect(globalContextManager()).not.toBeInstanceOf(AsyncLocalStorageContextManager);
     handle = setupFor(receiver, { mode: 'sync' });
     expect(globalDelegate()).not.toBe(handle.provider);
     expect(propagation.fields()).toEqual([]);
-    // Spans still nest: the context manager was installed.
-    const parent = langfuse.trace({ name: 'outer' }, () => langfuse.currentObservation()?.id);
-    expect(parent).toMatch(/^[0-9a-f]{16}$/);
-    const inner = langfuse.trace({ name: 'outer2' }, (t) => langfuse.span({ name: 'inner' }, () => langfuse.currentObservation() !== t.rootObservation));
-    expect(inner).toBe(true);
+    expect(globalContextManager()).toBeInstanceOf(AsyncLocalStorageContextManager);
+    // Spans nest: the context manager was installed.
+    const nested = langfuse.trace({ name: 'outer' }, (t) => langfuse.span({ name: 'inner' }, () => langfuse.currentObservation() !== t.rootObservation));
+    expect(nested).toBe(true);
     const second = setupFor(receiver, { mode: 'sync' });
     expect(logs.text()).not.toContain('duplicate registration');
     await second.shutdown();
+  });
+
+  it('leaves a context manager someone else registered in place, and nests through it', async () => {
+    const theirs = new CountingContextManager().enable();
+    context.setGlobalContextManager(theirs);
+    handle = setupFor(receiver, { mode: 'sync' });
+    expect(globalContextManager()).toBe(theirs);
+    const nested = langfuse.trace({ name: 'outer' }, async (t) => {
+      await tick();
+      return langfuse.span({ name: 'inner' }, () => langfuse.currentObservation()?.id !== t.rootObservation.id);
+    });
+    expect(await nested).toBe(true);
+    expect(theirs.entered).toBeGreaterThanOrEqual(2);
+    expect(logs.text()).not.toContain('duplicate registration');
   });
 });
 

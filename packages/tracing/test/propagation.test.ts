@@ -79,6 +79,10 @@ describe('extractTraceContext', () => {
     ['repeated traceparent headers (first counts)', { traceparent: [TRACEPARENT, `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`] }],
     ['a Map', new Map([['Traceparent', TRACEPARENT]])],
     ['message headers of a job payload', { 'x-job': 'resize', traceparent: TRACEPARENT }],
+    ['a Buffer value (Kafka and other message headers)', { traceparent: Buffer.from(TRACEPARENT) }],
+    ['a Uint8Array value', { traceparent: new TextEncoder().encode(TRACEPARENT) }],
+    ['an array of Buffers', { traceparent: [Buffer.from(TRACEPARENT)] }],
+    ['a Map with a Buffer value', new Map([['traceparent', Buffer.from(TRACEPARENT)]])],
   ];
 
   it.each(carriers)('continues the caller from %s', (_, carrier) => {
@@ -88,6 +92,8 @@ describe('extractTraceContext', () => {
 
   it('keeps tracestate, merged from repeated headers', () => {
     expect(remoteOf(extractTraceContext(incoming))?.traceState?.serialize()).toBe('a=1,b=2');
+    const bytes = { traceparent: Buffer.from(TRACEPARENT), tracestate: [Buffer.from('a=1'), 'b=2'] };
+    expect(remoteOf(extractTraceContext(bytes))?.traceState?.serialize()).toBe('a=1,b=2');
   });
 
   const garbage: [string, unknown][] = [
@@ -104,6 +110,8 @@ describe('extractTraceContext', () => {
     ['extra fields for version 00', { traceparent: `${TRACEPARENT}-extra` }],
     ['truncated', { traceparent: TRACEPARENT.slice(0, 40) }],
     ['a huge header', { traceparent: `${TRACEPARENT}${' '.repeat(1_000_000)}` }],
+    ['a huge Buffer header', { traceparent: Buffer.concat([Buffer.from(TRACEPARENT), Buffer.alloc(1_000_000, 32)]) }],
+    ['a Buffer that is not a traceparent', { traceparent: Buffer.from([0xff, 0xfe, 0x00, 0x41]) }],
     ['script in the header', { traceparent: '<script>alert(1)</script>' }],
     [
       'a getter that throws',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serializeValue } from '../src/index.js';
+import { createSerializer } from '../src/values/serialize-value.js';
 
 const json = (value: unknown): unknown => JSON.parse(serializeValue(value)!);
 
@@ -136,5 +137,42 @@ describe('serializeValue', () => {
       expect(text).toMatch(/truncated/);
       expect(() => JSON.parse(text)).not.toThrow();
     }
+  });
+
+  it('bounds a top-level string, and strings sharing one budget, with a marker', () => {
+    const text = serializeValue('x'.repeat(3_000_000))!;
+    expect(text.length).toBeLessThan(1_100_000);
+    expect(text).toMatch(/^x+\.\.\.\[truncated 2000000 chars\]$/);
+    const shared = createSerializer(100);
+    expect(shared.serialize('a'.repeat(60))).toBe('a'.repeat(60));
+    expect(shared.serialize('b'.repeat(60))).toBe(`${'b'.repeat(40)}...[truncated 20 chars]`);
+  });
+
+  it('never spreads a huge Map or Set in full: reads only what the budget can show', () => {
+    let read = 0;
+    class CountingSet<T> extends Set<T> {
+      override *[Symbol.iterator](): SetIterator<T> {
+        for (const item of super[Symbol.iterator]()) {
+          read++;
+          yield item;
+        }
+      }
+    }
+    const set = new CountingSet(Array.from({ length: 20_000 }, (_, i) => `${i}`.padStart(1_000, '0')));
+    const text = serializeValue(set)!;
+    expect(read).toBeLessThan(1_100);
+    expect(text).toMatch(/more items/);
+    expect(() => JSON.parse(text)).not.toThrow();
+
+    const map = new Map(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 'v'.repeat(1_000)] as const));
+    const mapText = serializeValue(map)!;
+    expect(mapText.length).toBeLessThan(1_100_000);
+    expect(JSON.parse(mapText)).toMatchObject({ k0: expect.any(String), '[truncated]': expect.stringMatching(/more keys$/) });
+  });
+
+  it('writes a toJSON result one level deeper: a chain of toJSON results ends at the depth bound', () => {
+    const chain = (n: number): unknown => ({ toJSON: () => chain(n + 1), n });
+    const text = serializeValue({ value: chain(0) })!;
+    expect(text).toBe('{"value":"[Max depth]"}');
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import { langfuse, type LangfuseHandle } from '../src/index.js';
 import { observations, resetOtelGlobals, setupFor } from './helpers.js';
@@ -69,5 +69,58 @@ describe('shutdown and forceFlush', () => {
     langfuse.span({ name: 'b' }, () => undefined);
     await handle.forceFlush();
     expect(observations(receiver.events())).toHaveLength(2);
+  });
+
+  it('forceFlush during shutdown resolves only once the shutdown delivered the queue', async () => {
+    receiver.faults.push({ delayMs: 300 });
+    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    langfuse.span({ name: 'flushed-while-shutting-down' }, () => undefined);
+    const shutdown = handle.shutdown();
+    await handle.forceFlush();
+    expect(observations(receiver.events())).toHaveLength(1);
+    await shutdown;
+  });
+});
+
+const namesReceived = (): unknown[] => observations(receiver.events()).map((e) => e.body['name']).sort();
+
+describe('several setups and the exit flush', () => {
+  it('a new setup shuts the one it replaces down: its queue is delivered, one exit listener stays', async () => {
+    const listenersBefore = process.listenerCount('beforeExit');
+    const first = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    langfuse.span({ name: 'from-first' }, () => undefined);
+    const second = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    langfuse.span({ name: 'from-second' }, () => undefined);
+    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    expect(process.listenerCount('beforeExit')).toBe(listenersBefore + 1);
+    await Promise.all([first.shutdown(), second.shutdown()]);
+    expect(namesReceived()).toEqual(['from-first', 'from-second']);
+    expect(logs.lines.filter((l) => l.level === 'info' && l.message.includes('previous setup'))).toHaveLength(1);
+    await handle.shutdown();
+    expect(process.listenerCount('beforeExit')).toBe(listenersBefore);
+  });
+
+  it('the beforeExit flush never re-enters while it runs, and runs again only for spans ended since', async () => {
+    const listenersBefore = process.listeners('beforeExit');
+    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const onBeforeExit = process.listeners('beforeExit').find((listener) => !listenersBefore.includes(listener))!;
+    const flushes = vi.spyOn(handle, 'forceFlush');
+
+    onBeforeExit(0); // nothing ended yet
+    expect(flushes).not.toHaveBeenCalled();
+    receiver.faults.push({ delayMs: 200 });
+    langfuse.span({ name: 'exit-1' }, () => undefined);
+    onBeforeExit(0);
+    onBeforeExit(0); // the flush's own network work: the loop empties again before it is done
+    expect(flushes).toHaveBeenCalledTimes(1);
+    await flushes.mock.results[0]!.value;
+    onBeforeExit(0);
+    expect(flushes).toHaveBeenCalledTimes(1);
+
+    langfuse.span({ name: 'exit-2' }, () => undefined);
+    onBeforeExit(0);
+    expect(flushes).toHaveBeenCalledTimes(2);
+    await flushes.mock.results[1]!.value;
+    expect(namesReceived()).toEqual(['exit-1', 'exit-2']);
   });
 });

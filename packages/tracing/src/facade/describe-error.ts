@@ -1,4 +1,4 @@
-import { serializeValue } from '../values/serialize-value.js';
+import { createSerializer } from '../values/serialize-value.js';
 
 export interface ErrorInfo {
   type: string;
@@ -7,6 +7,8 @@ export interface ErrorInfo {
 }
 
 const MAX_MESSAGE = 4_000;
+/** A thrown non-Error (a plain object, say) is described by a short JSON excerpt, never serialized in full. */
+const MAX_THROWN_JSON = 1_000;
 
 function text(read: () => unknown): string | undefined {
   try {
@@ -31,6 +33,6 @@ export function describeError(error: unknown): ErrorInfo {
     const message = text(() => (error as Error).message) || type;
     return { type: type.slice(0, 200), message: message.slice(0, MAX_MESSAGE), stack: text(() => (error as Error).stack) };
   }
-  const message = text(() => (error as { message?: unknown } | null)?.message) ?? serializeValue(error) ?? String(typeof error);
+  const message = text(() => (error as { message?: unknown } | null)?.message) ?? createSerializer(MAX_THROWN_JSON).serialize(error) ?? String(typeof error);
   return { type: typeof error, message: message.slice(0, MAX_MESSAGE) || typeof error, stack: undefined };
 }

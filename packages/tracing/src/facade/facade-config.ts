@@ -26,17 +26,21 @@ export interface FacadeConfig {
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 let installed: FacadeConfig | undefined;
-let globalFallback: { provider: TracerProvider; config: FacadeConfig } | undefined;
+let globalFallback: { provider: TracerProvider; mask: MaskFunction | undefined; config: FacadeConfig } | undefined;
+/** Masks of live `createLangfuseSpanProcessor()` processors, in creation order. */
+const processorMasks: MaskFunction[] = [];
+let processorMask: MaskFunction | undefined;
 
 export function facadeConfig(): FacadeConfig {
   if (installed !== undefined) return installed;
   const provider = trace.getTracerProvider();
-  if (globalFallback?.provider !== provider) {
+  if (globalFallback?.provider !== provider || globalFallback.mask !== processorMask) {
     globalFallback = {
       provider,
+      mask: processorMask,
       config: {
         tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
-        mask: undefined,
+        mask: processorMask,
         ownership: undefined,
         baggageKeys: NO_KEYS,
         usesGlobalApi: true,
@@ -44,6 +48,28 @@ export function facadeConfig(): FacadeConfig {
     };
   }
   return globalFallback.config;
+}
+
+/**
+ * A span processor's mask, applied by the facade while it traces through the global API, so raw values never
+ * reach span attributes that every processor of the provider sees. Returns the function that removes it.
+ */
+export function registerProcessorMask(mask: MaskFunction): () => void {
+  processorMasks.push(mask);
+  processorMask = combined(processorMasks);
+  return () => {
+    const index = processorMasks.indexOf(mask);
+    if (index === -1) return;
+    processorMasks.splice(index, 1);
+    processorMask = combined(processorMasks);
+  };
+}
+
+/** Masks are idempotent redactions: several in a row redact what each of them would. */
+function combined(masks: readonly MaskFunction[]): MaskFunction | undefined {
+  if (masks.length <= 1) return masks[0];
+  const all = [...masks];
+  return ({ data, field }) => all.reduce((value, mask) => mask({ data: value, field }), data);
 }
 
 interface DelegatingProvider {

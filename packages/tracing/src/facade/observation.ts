@@ -1,6 +1,6 @@
 import { context as contextApi, SpanStatusCode, trace, type Attributes, type Context, type Span, type TimeInput } from '@opentelemetry/api';
 import { OBSERVATION_LEVEL, OBSERVATION_STATUS_MESSAGE } from '../attribute-names.js';
-import { log } from '../logger.js';
+import { describeCaught, log } from '../logger.js';
 import { safeRead } from '../values/safe-read.js';
 import { OBSERVATION_KEY } from './context-keys.js';
 import { describeError } from './describe-error.js';
@@ -11,7 +11,7 @@ import { startObservation } from './start-observation.js';
 import type { TraceScope } from './trace-scope.js';
 import { timeInput } from './time-input.js';
 import { updateTraceOf } from './update-trace.js';
-import { sendScore, type ScoreOptions } from './score.js';
+import { sendTargetedScore, type ScoreOptions } from './score.js';
 import type {
   EventOptions,
   GenerationOptions,
@@ -62,7 +62,7 @@ export class Observation implements ObservationHandle {
     try {
       this.otelSpan.setAttributes(attributes);
     } catch (error) {
-      log.once('warn', 'set-attributes-failed', `could not set span attributes: ${String(error)}`);
+      log.once('warn', 'set-attributes-failed', `could not set span attributes: ${describeCaught(error)}`);
     }
   }
 
@@ -81,7 +81,7 @@ export class Observation implements ObservationHandle {
 
   score(options: ScoreOptions): this {
     // Not recording: tracing is off or sampling dropped the trace, so the score would point at nothing.
-    if (this.isRecording) sendScore({ ...options, traceId: this.traceId, observationId: this.id });
+    if (this.isRecording) sendTargetedScore(options, { traceId: this.traceId, observationId: this.id }, this.config);
     return this;
   }
 
@@ -106,7 +106,7 @@ export class Observation implements ObservationHandle {
     try {
       this.otelSpan.end(endTime);
     } catch (error) {
-      log.once('warn', 'span-end-failed', `could not end a span: ${String(error)}`);
+      log.once('warn', 'span-end-failed', `could not end a span: ${describeCaught(error)}`);
     }
   }
 

@@ -2,9 +2,9 @@ import { context } from '@opentelemetry/api';
 import { log } from '../logger.js';
 import { safeRead, stringField } from '../values/safe-read.js';
 import type { Observation } from './observation.js';
-import { endWhenSettled, thenOf } from './run-observation.js';
+import { failAndEnd, settleResult } from './settle-result.js';
 import { startObservation } from './start-observation.js';
-import { isAsyncIterable, isSyncGenerator, traceStream } from './traced-iterator.js';
+import { isStream, traceStream } from './trace-stream.js';
 import type { GenerationFields, ObservationType } from './types.js';
 
 /** Options of {@link observe}. */
@@ -24,10 +24,10 @@ export interface ObserveOptions extends Omit<GenerationFields, 'input' | 'output
 
 /**
  * Wraps `fn` so that every call is an observation (a child of the active one, else a new trace), with the same
- * signature, `this` and result. A returned Promise ends the observation when it settles; a returned async
- * generator or async iterable (also as the value of a Promise) ends it when iteration completes, fails or is
- * closed early, so an iterable that is never iterated leaves its observation open. Errors are recorded and
- * reach the caller unchanged.
+ * signature, `this` and result. A returned Promise ends the observation when it settles (see `settleResult`
+ * for Promise subclasses and other thenables); a returned generator or async iterable (also as the value of a
+ * Promise) ends it when iteration completes, fails or is closed early, so an iterable that is never iterated
+ * leaves its observation open. Errors are recorded and reach the caller unchanged.
  */
 export function observe<F extends (...args: never[]) => unknown>(fn: F, options: ObserveOptions = {}): F {
   if (typeof fn !== 'function') {
@@ -49,11 +49,10 @@ export function observe<F extends (...args: never[]) => unknown>(fn: F, options:
     try {
       result = context.with(observation.context, () => target.apply(this, args));
     } catch (error) {
-      observation.fail(error);
-      observation.end();
+      failAndEnd(observation, error);
       throw error;
     }
-    return settle(observation, result, settings.captureOutput);
+    return settleResult(observation, result, (value, replaceable) => complete(observation, value, replaceable, settings.captureOutput));
   };
   try {
     Object.defineProperty(observed, 'name', { value: fn.name, configurable: true });
@@ -97,23 +96,8 @@ function readSettings(fn: { name: string }, options: unknown): Settings {
   };
 }
 
-function settle(observation: Observation, result: unknown, captureOutput: boolean): unknown {
-  if (result instanceof Promise) {
-    return result.then(
-      (value: unknown) => {
-        if (isAsyncIterable(value)) return traceStream(value, observation, captureOutput);
-        observation.end(captureOutput && value !== undefined ? { output: value } : undefined);
-        return value;
-      },
-      (error: unknown) => {
-        observation.fail(error);
-        observation.end();
-        throw error;
-      },
-    );
-  }
-  if (isAsyncIterable(result) || isSyncGenerator(result)) return traceStream(result, observation, captureOutput);
-  if (thenOf(result) !== undefined) return endWhenSettled(observation, result);
-  observation.end(captureOutput && result !== undefined ? { output: result } : undefined);
-  return result;
+function complete(observation: Observation, value: unknown, replaceable: boolean, captureOutput: boolean): unknown {
+  if (isStream(value)) return traceStream(value, observation, captureOutput, replaceable);
+  observation.end(captureOutput && value !== undefined ? { output: value } : undefined);
+  return value;
 }

@@ -1,5 +1,5 @@
-import { isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
-import { OBSERVATION_KEY } from './context-keys.js';
+import { isSpanContextValid, trace, type Context, type Span, type SpanContext } from '@opentelemetry/api';
+import { OBSERVATION_KEY, REMOTE_PARENT_KEY } from './context-keys.js';
 import type { FacadeConfig } from './facade-config.js';
 import type { TraceScope } from './trace-scope.js';
 
@@ -40,5 +40,11 @@ export function resolveParent(base: Context, config: FacadeConfig): ParentChoice
     return { context: base, scope: undefined, asRoot: false };
   }
   const foreign = ownership !== undefined && !ownership.owns(active);
+  const remote = base.getValue(REMOTE_PARENT_KEY) as SpanContext | undefined;
+  if (foreign && remote !== undefined && remote.traceId === spanContext.traceId) {
+    // A continued request whose server span (another provider's, never exported by ours) stayed active: our
+    // root joins the caller instead.
+    return { context: trace.setSpanContext(base, remote), scope: undefined, asRoot: false };
+  }
   return { context: base, scope: undefined, asRoot: foreign };
 }

@@ -2,6 +2,7 @@ import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, trace,
 import { AS_ROOT, OBSERVATION_TYPE } from '../attribute-names.js';
 import { describeCaught, log } from '../logger.js';
 import { safeRead, stringField } from '../values/safe-read.js';
+import { OBSERVATION_KEY } from './context-keys.js';
 import { facadeConfig } from './facade-config.js';
 import { Observation } from './observation.js';
 import { addObservationAttributes } from './observation-attributes.js';
@@ -46,12 +47,14 @@ export function noopObservation(): Observation {
 export function startObservation(request: StartRequest): Observation {
   let span: Span | undefined;
   try {
-    const config = facadeConfig();
+    const base = request.parent !== undefined && !request.parent.isNoop ? request.parent.context : context.active();
+    // A child traces like its parent, also after the parent's setup shut down or was replaced: its spans
+    // must not land, unmasked and orphaned, in whatever provider is global now.
+    const config = (base.getValue(OBSERVATION_KEY) as Observation | undefined)?.config ?? facadeConfig();
     const tracer = config.tracer;
     if (tracer === undefined) return noopObservation();
     const { options } = request;
     const type = request.type ?? observationType(safeRead(options, 'type'));
-    const base = request.parent !== undefined && !request.parent.isNoop ? request.parent.context : context.active();
     const parent = resolveParent(base, config);
     const startTime = timeInput(safeRead(options, 'startTime'));
     const name = stringField(safeRead(options, 'name')) ?? type;
@@ -97,6 +100,7 @@ function observationType(value: unknown): ObservationType {
   if (value === undefined) return 'span';
   const type = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (OBSERVATION_TYPES.has(type)) return type as ObservationType;
-  log.once('warn', 'observation-type-invalid', `unknown observation type ${JSON.stringify(String(value).slice(0, 30))}; using span`);
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 30)) : `(a ${typeof value})`;
+  log.once('warn', 'observation-type-invalid', `unknown observation type ${shown}; using span`);
   return 'span';
 }

@@ -13,6 +13,7 @@ import {
   USER_ID,
   VERSION,
 } from '../attribute-names.js';
+import { log } from '../logger.js';
 import { setMaskedValue, setMetadata } from '../values/io-attributes.js';
 import { safeRead, stringField } from '../values/safe-read.js';
 
@@ -70,7 +71,7 @@ export function traceAttributes(
   return update;
 }
 
-/** Tags only accumulate over a trace's updates, as on the server. Undefined when nothing new was given. */
+/** Tags only accumulate over a trace's updates, as on the server, up to `MAX_TAGS`. Undefined when nothing new was given. */
 function mergeTags(current: readonly string[], value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const merged = new Set(current);
@@ -78,7 +79,12 @@ function mergeTags(current: readonly string[], value: unknown): string[] | undef
   try {
     for (const tag of value.slice(0, MAX_TAGS)) {
       const text = stringField(tag)?.trim();
-      if (text) merged.add(text);
+      if (!text || merged.has(text)) continue;
+      if (merged.size >= MAX_TAGS) {
+        log.once('warn', 'trace-tags-capped', `a trace has ${MAX_TAGS} tags; further tags are ignored`);
+        break;
+      }
+      merged.add(text);
     }
   } catch {
     return undefined;

@@ -2,7 +2,7 @@ import type { Attributes, Span, TimeInput } from '@opentelemetry/api';
 import { log } from '../logger.js';
 import { safeRead, stringField } from '../values/safe-read.js';
 import type { Observation } from './observation.js';
-import { sendScore, type ScoreOptions } from './score.js';
+import { sendTargetedScore, type ScoreOptions } from './score.js';
 import { addObservationAttributes } from './observation-attributes.js';
 import type {
   EventOptions,
@@ -56,7 +56,7 @@ export class TraceHandleImpl implements TraceHandle {
 
   /** Scores the whole trace. */
   score(options: ScoreOptions): this {
-    if (this.isRecording) sendScore({ ...options, traceId: this.id });
+    if (this.isRecording) sendTargetedScore(options, { traceId: this.id }, this.rootObservation.config);
     return this;
   }
 

@@ -1,49 +1,8 @@
 import { context } from '@opentelemetry/api';
 import type { Observation } from './observation.js';
-import { StreamOutput } from './stream-output.js';
+import { StreamEnd } from './stream-end.js';
 
-/** Ends the observation once, with the collected output, failed or not. */
-class StreamEnd {
-  private done = false;
-  readonly output: StreamOutput | undefined;
-
-  constructor(
-    private readonly observation: Observation,
-    captureOutput: boolean,
-  ) {
-    this.output = captureOutput ? new StreamOutput() : undefined;
-  }
-
-  /** Looks at one iterator result: collects its value, or ends the observation when the stream is done. */
-  step(result: unknown): void {
-    if (this.done) return;
-    let finished = true;
-    let value: unknown;
-    try {
-      finished = (result as IteratorResult<unknown>).done === true;
-      value = (result as IteratorResult<unknown>).value;
-    } catch {
-      // an unreadable result: treat the stream as finished
-    }
-    if (finished) this.finish();
-    else this.output?.add(value);
-  }
-
-  finish(): void {
-    if (this.done) return;
-    this.done = true;
-    const output = this.output?.value();
-    this.observation.end(output === undefined ? undefined : { output });
-  }
-
-  fail(error: unknown): void {
-    if (this.done) return;
-    this.observation.fail(error);
-    this.finish();
-  }
-}
-
-type AnyAsyncIterator = AsyncIterator<unknown, unknown, unknown>;
+export type AnyAsyncIterator = AsyncIterator<unknown, unknown, unknown>;
 
 /**
  * An async iterator over `source` whose `next`/`return`/`throw` run in the observation's context (so work done
@@ -94,7 +53,7 @@ export function traceAsyncIterator(source: AnyAsyncIterator, observation: Observ
   return iterator;
 }
 
-type AnyIterator = Iterator<unknown, unknown, unknown>;
+export type AnyIterator = Iterator<unknown, unknown, unknown>;
 
 /** `traceAsyncIterator` for a synchronous generator. */
 export function traceIterator(source: AnyIterator, observation: Observation, captureOutput: boolean): Generator<unknown, unknown, unknown> {
@@ -131,47 +90,4 @@ export function traceIterator(source: AnyIterator, observation: Observation, cap
     },
   } as Generator<unknown, unknown, unknown>;
   return iterator;
-}
-
-export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
-  try {
-    return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
-  } catch {
-    return false;
-  }
-}
-
-function tagOf(value: unknown): string {
-  try {
-    return Object.prototype.toString.call(value);
-  } catch {
-    return '';
-  }
-}
-
-/**
- * A traced stand-in for what a function returned: a native (async) generator becomes a traced generator; any
- * other async iterable (a client's stream object, a Node or web stream) stays itself behind a Proxy whose only
- * change is a traced `[Symbol.asyncIterator]`, so its own methods keep working.
- */
-export function traceStream(value: unknown, observation: Observation, captureOutput: boolean): unknown {
-  const tag = tagOf(value);
-  if (tag === '[object AsyncGenerator]') return traceAsyncIterator(value as AnyAsyncIterator, observation, captureOutput);
-  if (tag === '[object Generator]') return traceIterator(value as AnyIterator, observation, captureOutput);
-  const target = value as AsyncIterable<unknown> & object;
-  return new Proxy(target, {
-    get(object, property) {
-      if (property === Symbol.asyncIterator) {
-        return () => traceAsyncIterator(object[Symbol.asyncIterator]() as AnyAsyncIterator, observation, captureOutput);
-      }
-      const member: unknown = Reflect.get(object, property, object);
-      // Methods run against the real object: private fields and internal slots do not exist on the Proxy.
-      return typeof member === 'function' && property !== 'constructor' ? member.bind(object) : member;
-    },
-  });
-}
-
-export function isSyncGenerator(value: unknown): boolean {
-  return tagOf(value) === '[object Generator]';
 }

@@ -1,5 +1,5 @@
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { log } from '../logger.js';
+import { describeCaught, log } from '../logger.js';
 
 /** An object with case-insensitive `get`/`set`, like fetch's `Headers`. */
 export interface HeadersLike {
@@ -47,16 +47,31 @@ function readRaw(carrier: unknown, name: string): unknown {
   return key === undefined ? undefined : record[key];
 }
 
+const utf8 = new TextDecoder();
+
+/** A string, or bytes (Kafka and other message headers: `Buffer`, `Uint8Array`) decoded as UTF-8 when short enough. */
+function textOf(item: unknown, maxLength: number): string | undefined {
+  if (typeof item === 'string') return item;
+  if (item instanceof Uint8Array && item.byteLength <= maxLength) return utf8.decode(item);
+  return undefined;
+}
+
 /** A header value as the propagators expect it, or undefined for anything unusable. */
 function normalize(raw: unknown, name: string): string | undefined {
-  let value: unknown = raw;
+  const maxLength = MAX_LENGTH[name] ?? DEFAULT_MAX_LENGTH;
+  let value: string | undefined;
   if (Array.isArray(raw)) {
-    const texts = raw.slice(0, 32).filter((item): item is string => typeof item === 'string');
+    const texts = raw
+      .slice(0, 32)
+      .map((item) => textOf(item, maxLength))
+      .filter((item): item is string => item !== undefined);
     // Repeated traceparent headers: the first counts. Repeated tracestate/baggage headers are one list.
     value = name === 'traceparent' ? texts[0] : texts.join(',');
+  } else {
+    value = textOf(raw, maxLength);
   }
-  if (typeof value !== 'string' || value === '') return undefined;
-  if (value.length > (MAX_LENGTH[name] ?? DEFAULT_MAX_LENGTH)) return undefined;
+  if (value === undefined || value === '') return undefined;
+  if (value.length > maxLength) return undefined;
   // Version ff is invalid by the W3C spec; OTel's parser would accept it.
   if (name === 'traceparent' && value.trim().slice(0, 2).toLowerCase() === 'ff') return undefined;
   return value;
@@ -101,7 +116,7 @@ export const carrierSetter: TextMapSetter<unknown> = {
         record[name] = value;
       }
     } catch (error) {
-      log.once('warn', 'carrier-not-writable', `could not write ${key} into the carrier: ${String(error).slice(0, 200)}`);
+      log.once('warn', 'carrier-not-writable', `could not write ${key} into the carrier: ${describeCaught(error)}`);
     }
   },
 };

@@ -19,7 +19,7 @@ function globalFields(): readonly string[] {
  */
 function choice(): { global: boolean; own: boolean } {
   const fields = globalFields();
-  return { global: fields.length > 0, own: !fields.some((field) => String(field).toLowerCase() === 'traceparent') };
+  return { global: fields.length > 0, own: !fields.some((field) => typeof field === 'string' && field.toLowerCase() === 'traceparent') };
 }
 
 export function injectWith(context: Context, carrier: unknown, setter: TextMapSetter<unknown>): void {

@@ -1,4 +1,5 @@
-import { context, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type Context, type Span } from '@opentelemetry/api';
+import { REMOTE_PARENT_KEY } from '../facade/context-keys.js';
 import { facadeConfig } from '../facade/facade-config.js';
 import { describeCaught, log } from '../logger.js';
 import { allowedBaggageOnly, restrictExtractedBaggage } from './baggage-filter.js';
@@ -39,18 +40,34 @@ export function injectTraceContext<C extends TraceCarrier = Record<string, strin
   return target;
 }
 
+/** A valid span started in this process (not a caller's context), e.g. an auto-instrumented server span. */
+function localSpanOf(context: Context): Span | undefined {
+  const span = trace.getSpan(context);
+  const spanContext = span?.spanContext();
+  return spanContext !== undefined && isSpanContextValid(spanContext) && spanContext.isRemote !== true ? span : undefined;
+}
+
 /**
  * The active context continued from the caller's `traceparent` (and `tracestate`, and allowed baggage) in
- * `carrier`. Missing, malformed, oversized or hostile headers leave the context as it was.
+ * `carrier`. Missing, malformed, oversized or hostile headers leave the context as it was. When a local span
+ * of the same trace is active (another instrumentation continued the caller already), it stays active, so
+ * that instrumentation's spans keep their parent; the facade's next root still gets the caller as parent.
  */
 export function extractTraceContext(carrier: TraceCarrier | null | undefined, options?: PropagationOptions): Context {
   const base = baseContext(options);
   try {
     let extracted = extractWith(base, carrier, carrierGetter);
     const spanContext = trace.getSpanContext(extracted);
-    if (spanContext !== trace.getSpanContext(base) && (spanContext === undefined || !isSpanContextValid(spanContext))) {
-      const baseSpan = trace.getSpan(base);
-      extracted = baseSpan === undefined ? trace.deleteSpan(extracted) : trace.setSpan(extracted, baseSpan);
+    const baseSpan = trace.getSpan(base);
+    if (spanContext !== baseSpan?.spanContext()) {
+      if (spanContext === undefined || !isSpanContextValid(spanContext)) {
+        extracted = baseSpan === undefined ? trace.deleteSpan(extracted) : trace.setSpan(extracted, baseSpan);
+      } else {
+        const local = localSpanOf(base);
+        if (local !== undefined && local.spanContext().traceId === spanContext.traceId) {
+          extracted = trace.setSpan(extracted, local).setValue(REMOTE_PARENT_KEY, spanContext);
+        }
+      }
     }
     return restrictExtractedBaggage(base, extracted, allowedKeys(options));
   } catch (error) {

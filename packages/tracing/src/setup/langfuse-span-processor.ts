@@ -8,7 +8,8 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { LangfuseSpanExporter, type ExporterStats, type LangfuseScore } from '@otel-langfuse/exporter';
-import { describeCaught, log } from '../logger.js';
+import { registerProcessorMask } from '../facade/facade-config.js';
+import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
 import { emptyStats } from './empty-stats.js';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
@@ -32,7 +33,12 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
   private readonly inner: SpanProcessor;
   private readonly exporter: LangfuseSpanExporter | undefined;
 
-  constructor(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig) {
+  constructor(
+    options: LangfuseSpanProcessorOptions,
+    config: ResolvedProcessorConfig,
+    /** Runs on shutdown: what the processor registered outside itself. */
+    private readonly release: (() => void) | undefined,
+  ) {
     if (config.disabled !== undefined) {
       this.inner = new NoopSpanProcessor();
       return;
@@ -70,17 +76,18 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
       await this.inner.forceFlush();
     } catch (error) {
       // Failed batches are counted in stats() and logged by the exporter.
-      log.debug(`forceFlush: some spans were not delivered: ${describeError(error)}`);
+      log.debug(`forceFlush: some spans were not delivered: ${describeFailure(error)}`);
     }
     // The batch processor does not wait for exports its timer started; the exporter knows every one in flight.
     await this.exporter?.forceFlush();
   }
 
   async shutdown(): Promise<void> {
+    this.release?.();
     try {
       await this.inner.shutdown();
     } catch (error) {
-      log.debug(`shutdown: some spans were not delivered: ${describeError(error)}`);
+      log.debug(`shutdown: some spans were not delivered: ${describeFailure(error)}`);
     }
   }
 
@@ -101,29 +108,31 @@ function exporterOptions(options: LangfuseSpanProcessorOptions, config: Resolved
   return result;
 }
 
-/** The processors report failures as an Error or (the provider) an array of them. */
-function describeError(error: unknown): string {
-  return Array.isArray(error) ? error.map(describeCaught).join('; ') : describeCaught(error);
-}
-
 /** Logs the configuration's warnings and, once, why tracing is off. */
 export function reportConfig(config: ResolvedProcessorConfig): void {
   for (const warning of config.warnings) log.warn(warning);
   if (config.disabled !== undefined) log.once(config.disabled.level, `disabled-${config.disabled.level}`, config.disabled.message);
 }
 
-export function buildLangfuseSpanProcessor(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig): LangfuseSpanProcessor {
-  return new LangfuseSpanProcessorImpl(options, config);
+export function buildLangfuseSpanProcessor(
+  options: LangfuseSpanProcessorOptions,
+  config: ResolvedProcessorConfig,
+  release?: () => void,
+): LangfuseSpanProcessor {
+  return new LangfuseSpanProcessorImpl(options, config, release);
 }
 
 /**
  * A Langfuse span processor for a provider you own (`new NodeTracerProvider({ spanProcessors: [...] })`,
  * `new NodeSDK({ spanProcessors: [...] })`): batch or sync around a `LangfuseSpanExporter`. With it, the
- * facade (`langfuse.trace()`, ...) traces through the global provider. The provider's owner flushes: call
+ * facade (`langfuse.trace()`, ...) traces through the global provider, applying this processor's `mask`
+ * before values reach span attributes (until the processor shuts down). The provider's owner flushes: call
  * `provider.shutdown()` / `sdk.shutdown()` (or this processor's `forceFlush()`) before the process exits.
  */
 export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOptions = {}): LangfuseSpanProcessor {
-  const config = resolveProcessorConfig(options ?? {});
+  const given = options ?? {};
+  const config = resolveProcessorConfig(given);
   reportConfig(config);
-  return buildLangfuseSpanProcessor(options ?? {}, config);
+  const release = typeof given.mask === 'function' ? registerProcessorMask(synchronousMask(given.mask)) : undefined;
+  return buildLangfuseSpanProcessor(given, config, release);
 }

@@ -1,15 +1,15 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { ParentBasedSampler, SamplingDecision, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ExporterStats } from '@otel-langfuse/exporter';
 import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
-import { describeCaught, log } from '../logger.js';
+import { describeCaught, describeFailure, log } from '../logger.js';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
 import { buildResource } from './build-resource.js';
 import { emptyStats } from './empty-stats.js';
 import { flushBeforeExit } from './exit-flush.js';
 import { ensureContextManager, registerGlobally } from './global-otel.js';
 import { buildLangfuseSpanProcessor, reportConfig, type LangfuseSpanProcessor } from './langfuse-span-processor.js';
+import { LangfuseSampler } from './langfuse-sampler.js';
 import { resolveSetupConfig, type ResolvedSetupConfig } from './resolve-setup-config.js';
 import type { LangfuseSetupOptions } from './setup-options.js';
 import { SpanTracker } from './span-tracker.js';
@@ -52,14 +52,19 @@ class ActiveSetup implements LangfuseHandle {
     }
   }
 
+  get isShutDown(): boolean {
+    return this.shutdownPromise !== undefined;
+  }
+
   async forceFlush(): Promise<void> {
-    if (this.shutdownPromise !== undefined) return;
+    // During (or after) shutdown, the shutdown is what delivers the queue.
+    if (this.shutdownPromise !== undefined) return this.shutdownPromise;
     this.tracker.takeEnded();
     try {
       await this.provider.forceFlush();
     } catch (errors) {
-      // Rejects with an array of errors (a processor failed or timed out); failures are in stats().
-      log.debug(`forceFlush: ${Array.isArray(errors) ? errors.map(describeCaught).join('; ') : describeCaught(errors)}`);
+      // Failures are in stats().
+      log.debug(`forceFlush: ${describeFailure(errors)}`);
     }
   }
 
@@ -87,6 +92,7 @@ class DisabledSetup implements LangfuseHandle {
   readonly provider = undefined;
   readonly registeredGlobally = false;
   private readonly facade: FacadeConfig;
+  isShutDown = false;
 
   constructor(config: ResolvedSetupConfig | undefined) {
     this.facade = { tracer: undefined, mask: undefined, ownership: undefined, baggageKeys: new Set(config?.baggageKeys ?? []), usesGlobalApi: false };
@@ -98,6 +104,7 @@ class DisabledSetup implements LangfuseHandle {
   }
 
   shutdown(): Promise<void> {
+    this.isShutDown = true;
     uninstallFacadeConfig(this.facade);
     return Promise.resolve();
   }
@@ -107,28 +114,26 @@ class DisabledSetup implements LangfuseHandle {
   }
 }
 
-function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): LangfuseHandle {
+function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): ActiveSetup {
   const tracker = new SpanTracker();
   const processor = buildLangfuseSpanProcessor(options, config);
   const extra = Array.isArray(options.spanProcessors) ? options.spanProcessors.filter((p): p is SpanProcessor => typeof p === 'object' && p !== null) : [];
+  let registeredGlobally = false;
+  const sampler = new LangfuseSampler(config.sampleRate, () => (registeredGlobally ? undefined : tracker));
   const provider = new NodeTracerProvider({
     resource: buildResource(options),
     spanProcessors: [tracker, processor, ...extra],
-    ...(config.sampleRate === undefined
-      ? {}
-      : { sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRate) }) }),
+    sampler,
   });
   ensureContextManager();
-  const registeredGlobally = config.registerGlobal && registerGlobally(provider);
+  registeredGlobally = config.registerGlobal && registerGlobally(provider);
   if (config.registerGlobal && !registeredGlobally) {
     log.warn('registerGlobal: another TracerProvider is registered globally and was left alone; Langfuse tracing stays isolated');
   }
-  const ratio = config.sampleRate === undefined ? undefined : new TraceIdRatioBasedSampler(config.sampleRate);
   const facade: FacadeConfig = {
     scores: {
       score: (score) => processor.score(score),
-      // The same decision the sampler made (or will make) for the trace: a pure function of the trace id.
-      keepsTrace: (traceId) => ratio === undefined || ratio.shouldSample(ROOT_CONTEXT, traceId).decision === SamplingDecision.RECORD_AND_SAMPLED,
+      keepsTrace: (traceId) => sampler.keepsTrace(traceId),
     },
     tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
     mask: typeof options.mask === 'function' ? options.mask : undefined,
@@ -142,7 +147,8 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Lang
 
 /**
  * Sets up Langfuse tracing: a `NodeTracerProvider` with a `LangfuseSpanExporter` under a batch (default) or
- * sync processor, which `langfuse.trace()` and friends then use (the most recent setup wins).
+ * sync processor, which `langfuse.trace()` and friends then use. The most recent setup wins: the one it
+ * replaces is flushed and shut down (observations of its still-open traces stay with it).
  *
  * Isolated by default: a global TracerProvider someone else registered (Sentry, Datadog, @vercel/otel) is
  * never replaced, and W3C propagation works through the facade's own propagator; only an AsyncLocalStorage
@@ -165,13 +171,26 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Lang
  */
 export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandle {
   let config: ResolvedSetupConfig | undefined;
+  let next: ActiveSetup | DisabledSetup;
   try {
     config = resolveSetupConfig(options ?? {});
     reportConfig(config);
-    if (config.disabled !== undefined) return new DisabledSetup(config);
-    return start(options ?? {}, config);
+    next = config.disabled !== undefined ? new DisabledSetup(config) : start(options ?? {}, config);
   } catch (error) {
     log.once('error', 'setup-failed', `setupLangfuse failed, code runs without tracing: ${describeCaught(error)}`);
-    return new DisabledSetup(config);
+    next = new DisabledSetup(config);
   }
+  replaceCurrent(next);
+  return next;
+}
+
+let current: ActiveSetup | DisabledSetup | undefined;
+
+/** The most recent setup wins; the one it replaces is shut down, so providers, exporters and exit listeners don't pile up. */
+function replaceCurrent(next: ActiveSetup | DisabledSetup): void {
+  const previous = current;
+  current = next;
+  if (previous === undefined || previous.isShutDown) return;
+  if (previous.enabled) log.once('info', 'setup-replaced', 'setupLangfuse() was called again: the previous setup was flushed and shut down');
+  void previous.shutdown();
 }

@@ -40,7 +40,8 @@ export interface LangfuseSetupOptions extends LangfuseSpanProcessorOptions {
   mask?: MaskFunction;
   /**
    * Share of traces kept, 0..1, decided from the trace id (deterministic) and parent-based, so a trace is kept
-   * or dropped whole, across services too. Env `LANGFUSE_SAMPLE_RATE`. Default 1 (the provider's default sampler).
+   * or dropped whole, across services too: a remote caller's decision is followed. Under another vendor's local
+   * span (isolated mode) this rate decides, not that vendor's sampler. Env `LANGFUSE_SAMPLE_RATE`. Default 1.
    */
   sampleRate?: number;
   /**
