@@ -127,8 +127,8 @@ describe('isolated mode next to a foreign global provider', () => {
 });
 
 describe('global registration and your own provider', () => {
-  it('registerGlobal makes other instrumentation reach Langfuse too', async () => {
-    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+  it("registerGlobal with exportPolicy 'all' makes every other instrumentation's span reach Langfuse too", async () => {
+    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true, exportPolicy: 'all' });
     expect(handle.registeredGlobally).toBe(true);
     expect(globalDelegate()).toBe(handle.provider);
     let traceId = '';
@@ -138,6 +138,20 @@ describe('global registration and your own provider', () => {
     });
     await handle.forceFlush();
     expect(treeOf(receiver.events(), traceId)).toEqual(['span POST /v1/chat <- root', 'span root <- (root)']);
+  });
+
+  it("by default (exportPolicy 'llm') other instrumentation's non-LLM spans are left out without orphaning LLM spans", async () => {
+    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+    let traceId = '';
+    langfuse.trace({ name: 'root' }, (t) => {
+      traceId = t.id;
+      trace.getTracer('http-client').startActiveSpan('POST /v1/chat', (http) => {
+        trace.getTracer('some-llm-sdk').startActiveSpan('chat', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm' } }, (llm) => llm.end());
+        http.end();
+      });
+    });
+    await handle.forceFlush();
+    expect(treeOf(receiver.events(), traceId)).toEqual(['generation chat <- root', 'span root <- (root)']);
   });
 
   it('createLangfuseSpanProcessor serves a provider the user owns; the facade then traces through the global API', async () => {

@@ -7,7 +7,7 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { LangfuseSpanExporter, type ExporterStats, type LangfuseScore } from '@otel-langfuse/exporter';
+import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, type ExportPolicy, type LangfuseScore } from '@otel-langfuse/exporter';
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
@@ -44,7 +44,7 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
       return;
     }
     this.exporter = new LangfuseSpanExporter(exporterOptions(options, config));
-    this.inner =
+    const delivery =
       config.mode === 'sync'
         ? new SimpleSpanProcessor(this.exporter)
         : new BatchSpanProcessor(this.exporter, {
@@ -53,6 +53,9 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
             maxQueueSize: config.maxQueueSize,
             exportTimeoutMillis: config.exportTimeoutMillis,
           });
+    const policy = exportPolicyOf(options);
+    // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept span.
+    this.inner = policy === 'all' ? delivery : createExportPolicyProcessor(delivery, { policy });
   }
 
   get enabled(): boolean {
@@ -135,4 +138,15 @@ export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOption
   reportConfig(config);
   const release = typeof given.mask === 'function' ? registerProcessorMask(synchronousMask(given.mask)) : undefined;
   return buildLangfuseSpanProcessor(given, config, release);
+}
+
+/** `exportPolicy` option, else `LANGFUSE_EXPORT_POLICY` (`llm` or `all`), else `llm`. */
+function exportPolicyOf(options: LangfuseSpanProcessorOptions): ExportPolicy {
+  const option = options.exportPolicy;
+  if (option === 'llm' || option === 'all' || typeof option === 'function') return option;
+  if (option !== undefined) log.once('warn', 'export-policy-invalid', "exportPolicy must be 'llm', 'all' or a function; using 'llm'");
+  const env = process.env['LANGFUSE_EXPORT_POLICY']?.trim().toLowerCase();
+  if (env === 'llm' || env === 'all') return env;
+  if (env) log.once('warn', 'export-policy-env-invalid', "LANGFUSE_EXPORT_POLICY must be 'llm' or 'all'; using 'llm'");
+  return 'llm';
 }

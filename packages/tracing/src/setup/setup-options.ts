@@ -1,6 +1,6 @@
 import type { Resource } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { LangfuseExporterOptions, MaskFunction } from '@otel-langfuse/exporter';
+import type { ExportPolicy, LangfuseExporterOptions, MaskFunction } from '@otel-langfuse/exporter';
 
 /** `batch`: a BatchSpanProcessor (spans leave in batches, off the request path). `sync`: a SimpleSpanProcessor (each span is sent when it ends; for tests and short-lived functions). */
 export type ProcessorMode = 'batch' | 'sync';
@@ -12,6 +12,13 @@ export type ProcessorMode = 'batch' | 'sync';
 export interface LangfuseSpanProcessorOptions extends LangfuseExporterOptions {
   /** Default `batch`. */
   mode?: ProcessorMode;
+  /**
+   * Which spans are sent. `'llm'` (default): the facade's spans, spans with `langfuse.*` or `gen_ai.*` attributes
+   * and spans of known LLM instrumentation; a kept span whose parent is dropped (an HTTP or database span) hangs
+   * under its nearest kept ancestor, or becomes a root. `'all'`: every span. A function decides per ended span.
+   * Env `LANGFUSE_EXPORT_POLICY` (`llm` or `all`).
+   */
+  exportPolicy?: ExportPolicy;
   /** Spans per export batch (batch mode). Env `LANGFUSE_FLUSH_AT`, then `OTEL_BSP_MAX_EXPORT_BATCH_SIZE`. Default 512. */
   flushAt?: number;
   /**
