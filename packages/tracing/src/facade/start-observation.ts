@@ -10,6 +10,7 @@ import { resolveParent } from './resolve-parent.js';
 import { timeInput } from './time-input.js';
 import { TraceScope } from './trace-scope.js';
 import type { ObservationType } from './types.js';
+import { OBSERVATION_TYPES } from '@otel-langfuse/exporter/mapping';
 
 export interface StartRequest {
   /** Undefined: `options.type`, defaulting to `span`. */
@@ -22,18 +23,7 @@ export interface StartRequest {
   trace: boolean;
 }
 
-const OBSERVATION_TYPES: ReadonlySet<string> = new Set<ObservationType>([
-  'span',
-  'generation',
-  'event',
-  'agent',
-  'tool',
-  'chain',
-  'retriever',
-  'evaluator',
-  'embedding',
-  'guardrail',
-]);
+const KNOWN_TYPES: ReadonlySet<string> = new Set(OBSERVATION_TYPES);
 
 let noop: Observation | undefined;
 
@@ -99,7 +89,7 @@ export function startObservation(request: StartRequest): Observation {
 function observationType(value: unknown): ObservationType {
   if (value === undefined) return 'span';
   const type = typeof value === 'string' ? value.trim().toLowerCase() : '';
-  if (OBSERVATION_TYPES.has(type)) return type as ObservationType;
+  if (KNOWN_TYPES.has(type)) return type as ObservationType;
   const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 30)) : `(a ${typeof value})`;
   log.once('warn', 'observation-type-invalid', `unknown observation type ${shown}; using span`);
   return 'span';
