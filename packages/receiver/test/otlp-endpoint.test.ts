@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type BatchSummary, type Receiver } from '../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { startReceiver, type BatchSummary } from '../src/index.js';
 import { otlpMessageTypes } from '../src/otlp-schema.js';
 import { basicAuth } from './ingestion-client.js';
 import { OTLP, exportOtlp, postOtlp } from './otlp-client.js';
@@ -15,6 +15,7 @@ import {
   toOtlpProtobuf,
   type PayloadSpec,
 } from './otlp-payloads.js';
+import { useReceiver } from './use-receiver.js';
 
 const SECRET = 'sk-lf-otlp-secret-0123456789';
 
@@ -29,50 +30,44 @@ async function message(response: Response): Promise<string> {
 }
 
 describe('POST /api/public/otel/v1/traces', () => {
-  let receiver: Receiver;
   let batches: BatchSummary[];
-
-  beforeEach(async () => {
+  beforeEach(() => {
     batches = [];
-    receiver = await startReceiver({ publicKey: 'pk-lf-otlp', secretKey: SECRET, onBatch: (summary) => batches.push(summary) });
   });
-
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useReceiver({ publicKey: 'pk-lf-otlp', secretKey: SECRET, onBatch: (summary) => batches.push(summary) });
 
   it('accepts protobuf: 200 with an empty protobuf ExportTraceServiceResponse, and stores the mapped events', async () => {
     const payload = rootAndChild();
-    const response = await postOtlp(receiver, toOtlpProtobuf(payload));
+    const response = await postOtlp(receiver(), toOtlpProtobuf(payload));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-protobuf');
     expect((await response.arrayBuffer()).byteLength).toBe(0);
 
     const [root, child] = payload.spans;
-    const types = receiver.events().map((event) => [event.type, event.body.id]);
+    const types = receiver().events().map((event) => [event.type, event.body.id]);
     expect(types).toContainEqual(['trace-create', TRACE_A]);
     expect(types).toContainEqual(['span-create', root?.spanId]);
     expect(types).toContainEqual(['span-create', child?.spanId]);
-    const childEvent = receiver.events().find((event) => event.body.id === child?.spanId);
+    const childEvent = receiver().events().find((event) => event.body.id === child?.spanId);
     expect(childEvent?.body.parentObservationId).toBe(root?.spanId);
     expect(childEvent?.body.startTime).toBe('2024-05-01T12:00:00.123456Z');
     expect(childEvent?.body.endTime).toBe('2024-05-01T12:00:02.500000Z');
 
-    expect(receiver.stats()).toMatchObject({ otlpRequests: 1, otlpSpans: 2, otlpMappingErrors: 0, otlpWithoutIngestionVersion: 0 });
-    const [record] = receiver.requests();
+    expect(receiver().stats()).toMatchObject({ otlpRequests: 1, otlpSpans: 2, otlpMappingErrors: 0, otlpWithoutIngestionVersion: 0 });
+    const [record] = receiver().requests();
     expect(record).toMatchObject({ endpoint: 'otlp', path: OTLP, status: 200, spanCount: 2, ingestionVersion: '4' });
-    expect(record?.eventCount).toBe(receiver.events().length);
+    expect(record?.eventCount).toBe(receiver().events().length);
     expect(batches).toEqual([
-      expect.objectContaining({ path: 'otlp', spans: 2, received: receiver.events().length, rejected: 0 }),
+      expect.objectContaining({ path: 'otlp', spans: 2, received: receiver().events().length, rejected: 0 }),
     ]);
   });
 
   it('accepts OTLP/JSON: 200 with {} as JSON', async () => {
-    const response = await postOtlp(receiver, toOtlpJsonText(rootAndChild()), { format: 'json' });
+    const response = await postOtlp(receiver(), toOtlpJsonText(rootAndChild()), { format: 'json' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({});
-    expect(receiver.events().filter((event) => event.type === 'span-create')).toHaveLength(2);
+    expect(receiver().events().filter((event) => event.type === 'span-create')).toHaveLength(2);
   });
 
   it.each([
@@ -80,47 +75,47 @@ describe('POST /api/public/otel/v1/traces', () => {
     ['json', (payload: PayloadSpec) => toOtlpJsonText(payload)],
   ] as const)('accepts a gzipped %s body', async (format, encode) => {
     const payload = rootAndChild();
-    await exportOtlp(receiver, encode(payload), { format, gzip: true });
-    expect(receiver.events().map((event) => event.body.id)).toEqual(
+    await exportOtlp(receiver(), encode(payload), { format, gzip: true });
+    expect(receiver().events().map((event) => event.body.id)).toEqual(
       expect.arrayContaining(payload.spans.map((span) => span.spanId)),
     );
     // bytesReceived counts the body as sent: the compressed size.
     const raw = encode(payload);
-    expect(receiver.stats().bytesReceived).toBe(gzipSync(typeof raw === 'string' ? Buffer.from(raw) : raw).length);
+    expect(receiver().stats().bytesReceived).toBe(gzipSync(typeof raw === 'string' ? Buffer.from(raw) : raw).length);
   });
 
   it('answers 401 without credentials or with a wrong secret, and stores nothing', async () => {
     const body = toOtlpProtobuf(rootAndChild());
-    const missing = await fetch(`${receiver.url}${OTLP}`, {
+    const missing = await fetch(`${receiver().url}${OTLP}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-protobuf' },
       body,
     });
     expect(missing.status).toBe(401);
-    const wrong = await postOtlp(receiver, body, { headers: { authorization: basicAuth('pk-lf-otlp', 'sk-wrong') } });
+    const wrong = await postOtlp(receiver(), body, { headers: { authorization: basicAuth('pk-lf-otlp', 'sk-wrong') } });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).not.toContain(SECRET);
-    const bearer = await postOtlp(receiver, body, { headers: { authorization: 'Bearer pk-lf-otlp' } });
+    const bearer = await postOtlp(receiver(), body, { headers: { authorization: 'Bearer pk-lf-otlp' } });
     expect(bearer.status).toBe(401);
-    expect(receiver.events()).toEqual([]);
-    expect(receiver.stats().otlpSpans).toBe(0);
+    expect(receiver().events()).toEqual([]);
+    expect(receiver().stats().otlpSpans).toBe(0);
   });
 
   it('answers 415 for another content type or content encoding', async () => {
     const body = toOtlpProtobuf(rootAndChild());
-    const text = await postOtlp(receiver, body, { headers: { 'content-type': 'text/plain' } });
+    const text = await postOtlp(receiver(), body, { headers: { 'content-type': 'text/plain' } });
     expect(text.status).toBe(415);
     expect(await message(text)).toMatch(/application\/x-protobuf/);
-    const grpc = await postOtlp(receiver, body, { headers: { 'content-type': 'application/grpc' } });
+    const grpc = await postOtlp(receiver(), body, { headers: { 'content-type': 'application/grpc' } });
     expect(grpc.status).toBe(415);
-    const brotli = await postOtlp(receiver, body, { headers: { 'content-encoding': 'br' } });
+    const brotli = await postOtlp(receiver(), body, { headers: { 'content-encoding': 'br' } });
     expect(brotli.status).toBe(415);
     expect(await message(brotli)).toMatch(/Content-Encoding/);
-    expect(receiver.events()).toEqual([]);
+    expect(receiver().events()).toEqual([]);
   });
 
   it('accepts a content type with parameters', async () => {
-    const response = await postOtlp(receiver, toOtlpJsonText(rootAndChild()), {
+    const response = await postOtlp(receiver(), toOtlpJsonText(rootAndChild()), {
       format: 'json',
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
@@ -128,7 +123,7 @@ describe('POST /api/public/otel/v1/traces', () => {
   });
 
   it('answers 405 with Allow for other methods', async () => {
-    const response = await fetch(`${receiver.url}${OTLP}`, { method: 'GET' });
+    const response = await fetch(`${receiver().url}${OTLP}`, { method: 'GET' });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
   });
@@ -143,24 +138,24 @@ describe('POST /api/public/otel/v1/traces', () => {
   ])('answers 400 for the whole request for %s, in JSON and protobuf', async (_name, bad, expected) => {
     const good = simpleSpan({ name: 'good' });
     const payload = { spans: [good, simpleSpan({ name: 'bad', ...bad })] };
-    const json = await postOtlp(receiver, toOtlpJsonText(payload), { format: 'json' });
+    const json = await postOtlp(receiver(), toOtlpJsonText(payload), { format: 'json' });
     expect(json.status).toBe(400);
     expect(await message(json)).toMatch(expected);
     if (!/z/.test(JSON.stringify(bad))) {
-      const protobuf = await postOtlp(receiver, toOtlpProtobuf(payload));
+      const protobuf = await postOtlp(receiver(), toOtlpProtobuf(payload));
       expect(protobuf.status).toBe(400);
       expect(await message(protobuf)).toMatch(expected);
     }
-    expect(receiver.events()).toEqual([]);
-    expect(receiver.stats().otlpSpans).toBe(0);
+    expect(receiver().events()).toEqual([]);
+    expect(receiver().stats().otlpSpans).toBe(0);
   });
 
   it('answers 400 for a span without any id', async () => {
     const json = toOtlpJson({ spans: [simpleSpan()] });
     const span = (json.resourceSpans[0] as { scopeSpans: { spans: Record<string, unknown>[] }[] }).scopeSpans[0]?.spans[0];
     delete span?.spanId;
-    expect((await postOtlp(receiver, JSON.stringify(json), { format: 'json' })).status).toBe(400);
-    expect((await postOtlp(receiver, jsonToProtobuf(json))).status).toBe(400);
+    expect((await postOtlp(receiver(), JSON.stringify(json), { format: 'json' })).status).toBe(400);
+    expect((await postOtlp(receiver(), jsonToProtobuf(json))).status).toBe(400);
   });
 
   it.each([
@@ -181,64 +176,64 @@ describe('POST /api/public/otel/v1/traces', () => {
       /startTimeUnixNano must be a non-negative integer/,
     ],
   ] as const)('answers 400 naming the problem for %s', async (_name, body, format, expected) => {
-    const response = await postOtlp(receiver, body, { format });
+    const response = await postOtlp(receiver(), body, { format });
     expect(response.status).toBe(400);
     expect(await message(response)).toMatch(expected);
   });
 
   it('answers 400 for a body that says gzip but is not', async () => {
-    const response = await postOtlp(receiver, toOtlpProtobuf(rootAndChild()), { headers: { 'content-encoding': 'gzip' } });
+    const response = await postOtlp(receiver(), toOtlpProtobuf(rootAndChild()), { headers: { 'content-encoding': 'gzip' } });
     expect(response.status).toBe(400);
     expect(await message(response)).toMatch(/gzip/);
   });
 
   it('accepts an empty request', async () => {
-    expect((await postOtlp(receiver, new Uint8Array(0))).status).toBe(200);
-    expect((await postOtlp(receiver, '{}', { format: 'json' })).status).toBe(200);
-    expect(receiver.events()).toEqual([]);
+    expect((await postOtlp(receiver(), new Uint8Array(0))).status).toBe(200);
+    expect((await postOtlp(receiver(), '{}', { format: 'json' })).status).toBe(200);
+    expect(receiver().events()).toEqual([]);
   });
 
   it('counts and records requests without x-langfuse-ingestion-version: 4', async () => {
     const body = toOtlpProtobuf(rootAndChild());
-    await exportOtlp(receiver, body, { ingestionVersion: null });
-    await exportOtlp(receiver, body, { ingestionVersion: '3' });
-    await exportOtlp(receiver, body);
-    expect(receiver.stats().otlpWithoutIngestionVersion).toBe(2);
-    expect(receiver.requests().map((record) => record.ingestionVersion)).toEqual([undefined, '3', '4']);
+    await exportOtlp(receiver(), body, { ingestionVersion: null });
+    await exportOtlp(receiver(), body, { ingestionVersion: '3' });
+    await exportOtlp(receiver(), body);
+    expect(receiver().stats().otlpWithoutIngestionVersion).toBe(2);
+    expect(receiver().requests().map((record) => record.ingestionVersion)).toEqual([undefined, '3', '4']);
   });
 
   it('stores a re-sent span once and counts the duplicates', async () => {
     const body = toOtlpProtobuf(rootAndChild());
-    await exportOtlp(receiver, body);
-    const stored = receiver.events().length;
-    await exportOtlp(receiver, body);
-    expect(receiver.events()).toHaveLength(stored);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(stored);
-    expect(receiver.stats().otlpSpans).toBe(4);
+    await exportOtlp(receiver(), body);
+    const stored = receiver().events().length;
+    await exportOtlp(receiver(), body);
+    expect(receiver().events()).toHaveLength(stored);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(stored);
+    expect(receiver().stats().otlpSpans).toBe(4);
   });
 
   it('keeps a span whose parent was not sent as a child of that parent, with no trace-create', async () => {
     const missingParent = spanId();
     const orphan = simpleSpan({ traceId: TRACE_B, parentSpanId: missingParent });
-    await exportOtlp(receiver, toOtlpProtobuf({ spans: [orphan] }));
-    expect(receiver.events()).toEqual([
+    await exportOtlp(receiver(), toOtlpProtobuf({ spans: [orphan] }));
+    expect(receiver().events()).toEqual([
       expect.objectContaining({ type: 'span-create', body: expect.objectContaining({ id: orphan.spanId, parentObservationId: missingParent }) }),
     ]);
   });
 
   it('treats an all-zero parent span id as no parent', async () => {
     const root = simpleSpan({ traceId: TRACE_B, parentSpanId: '0000000000000000' });
-    await exportOtlp(receiver, toOtlpJsonText({ spans: [root] }), { format: 'json' });
-    const observation = receiver.eventsOfType('span-create')[0];
+    await exportOtlp(receiver(), toOtlpJsonText({ spans: [root] }), { format: 'json' });
+    const observation = receiver().eventsOfType('span-create')[0];
     expect(observation?.body.parentObservationId).toBeUndefined();
-    expect(receiver.eventsOfType('trace-create').map((event) => event.body.id)).toEqual([TRACE_B]);
+    expect(receiver().eventsOfType('trace-create').map((event) => event.body.id)).toEqual([TRACE_B]);
   });
 
   it('merges the trace-creates of one request into one per trace', async () => {
     const root = simpleSpan({ name: 'root', attributes: { 'langfuse.trace.name': 'named' } });
     const child = simpleSpan({ parentSpanId: root.spanId, attributes: { 'langfuse.user.id': 'user-1' } });
-    await exportOtlp(receiver, toOtlpProtobuf({ spans: [child, root] }));
-    const traces = receiver.eventsOfType('trace-create');
+    await exportOtlp(receiver(), toOtlpProtobuf({ spans: [child, root] }));
+    const traces = receiver().eventsOfType('trace-create');
     expect(traces).toHaveLength(1);
     expect(traces[0]?.body).toMatchObject({ id: TRACE_A, name: 'named', userId: 'user-1' });
   });
@@ -255,8 +250,8 @@ describe('POST /api/public/otel/v1/traces', () => {
       events: [{ name: 'first token', time: simpleSpan().start + 1_000n, attributes: { index: 0 } }],
       status: { code: 2, message: 'rate limited' },
     });
-    await exportOtlp(receiver, toOtlpProtobuf({ spans: [span] }));
-    const [generation] = receiver.eventsOfType('generation-create');
+    await exportOtlp(receiver(), toOtlpProtobuf({ spans: [span] }));
+    const [generation] = receiver().eventsOfType('generation-create');
     expect(generation?.body).toMatchObject({
       id: span.spanId,
       model: 'gpt-4o',
@@ -265,7 +260,7 @@ describe('POST /api/public/otel/v1/traces', () => {
       level: 'ERROR',
       statusMessage: 'rate limited',
     });
-    const [event] = receiver.eventsOfType('event-create');
+    const [event] = receiver().eventsOfType('event-create');
     expect(event?.body).toMatchObject({ name: 'first token', parentObservationId: span.spanId, startTime: '2024-05-01T12:00:00.123457Z' });
   });
 
@@ -288,36 +283,28 @@ describe('POST /api/public/otel/v1/traces', () => {
 });
 
 describe('OTLP body size limits', () => {
-  let receiver: Receiver;
-
-  beforeEach(async () => {
-    receiver = await startReceiver({ maxBodyBytes: 4000 });
-  });
-
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useReceiver({ maxBodyBytes: 4000 });
 
   it('answers 413 plain text for a body over maxBodyBytes, then serves the next request', async () => {
     const big = toOtlpProtobuf({ spans: [simpleSpan({ attributes: { 'langfuse.observation.input': 'x'.repeat(5000) } })] });
-    const response = await postOtlp(receiver, big);
+    const response = await postOtlp(receiver(), big);
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await response.text()).toContain('4000');
-    expect(receiver.events()).toEqual([]);
-    expect((await postOtlp(receiver, toOtlpProtobuf(rootAndChild()))).status).toBe(200);
+    expect(receiver().events()).toEqual([]);
+    expect((await postOtlp(receiver(), toOtlpProtobuf(rootAndChild()))).status).toBe(200);
   });
 
   it('answers 413 for a gzipped body that is small but decompresses to more than maxBodyBytes', async () => {
     const big = toOtlpProtobuf({ spans: [simpleSpan({ attributes: { 'langfuse.observation.input': 'x'.repeat(20_000) } })] });
     expect(gzipSync(big).length).toBeLessThan(4000);
-    const response = await postOtlp(receiver, big, { gzip: true });
+    const response = await postOtlp(receiver(), big, { gzip: true });
     expect(response.status).toBe(413);
-    expect(receiver.events()).toEqual([]);
+    expect(receiver().events()).toEqual([]);
     // Just under the limit once decompressed: accepted.
     const fits = toOtlpProtobuf({ spans: [simpleSpan({ attributes: { 'langfuse.observation.input': 'x'.repeat(3000) } })] });
     expect(fits.length).toBeLessThan(4000);
-    expect((await postOtlp(receiver, fits, { gzip: true })).status).toBe(200);
+    expect((await postOtlp(receiver(), fits, { gzip: true })).status).toBe(200);
   });
 });
 

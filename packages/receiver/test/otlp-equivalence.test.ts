@@ -1,6 +1,6 @@
 import { createSpanMapper, mergeTraceCreates } from '@otel-langfuse/exporter/mapping';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { startReceiver } from '../src/index.js';
 import { exportOtlp } from './otlp-client.js';
 import {
   T0,
@@ -15,6 +15,7 @@ import {
   toReadableSpans,
   type PayloadSpec,
 } from './otlp-payloads.js';
+import { useReceiver } from './use-receiver.js';
 
 /** What the exporter's legacy path would send for these spans in one batch. */
 function expectedEvents(payload: PayloadSpec): unknown[] {
@@ -77,27 +78,19 @@ function richPayload(): PayloadSpec {
 }
 
 describe('OTLP spans become the events the exporter mapping gives for the same spans', () => {
-  let receiver: Receiver;
-
-  beforeEach(async () => {
-    receiver = await startReceiver();
-  });
-
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useReceiver();
 
   it.each([
     ['protobuf', (payload: PayloadSpec) => toOtlpProtobuf(payload)],
     ['json', (payload: PayloadSpec) => toOtlpJsonText(payload)],
   ] as const)('over %s: same ids, parents, types, times and fields', async (format, encode) => {
     const payload = richPayload();
-    await exportOtlp(receiver, encode(payload), { format });
+    await exportOtlp(receiver(), encode(payload), { format });
     const expected = expectedEvents(payload);
-    expect(receiver.events()).toEqual(expected);
+    expect(receiver().events()).toEqual(expected);
 
     // Spot checks, so a mapping change that breaks both sides alike still shows up here.
-    const byId = new Map(receiver.events().map((event) => [event.body.id, event]));
+    const byId = new Map(receiver().events().map((event) => [event.body.id, event]));
     const [generation, pointEvent, agent, root, remoteChild, orphan] = payload.spans;
     expect(byId.get(generation?.spanId ?? '')?.type).toBe('generation-create');
     expect(byId.get(generation?.spanId ?? '')?.body).toMatchObject({
@@ -112,18 +105,18 @@ describe('OTLP spans become the events the exporter mapping gives for the same s
     expect(byId.get(root?.spanId ?? '')?.body).toMatchObject({ startTime: '2024-05-01T12:00:00.001000Z', endTime: '2024-05-01T12:00:09.999999Z' });
     expect(byId.get(remoteChild?.spanId ?? '')?.body.parentObservationId).toBe(payload.spans[4]?.parentSpanId);
     expect(byId.get(orphan?.spanId ?? '')?.body.parentObservationId).toBe(payload.spans[5]?.parentSpanId);
-    const traces = receiver.eventsOfType('trace-create').map((event) => event.body.id);
+    const traces = receiver().eventsOfType('trace-create').map((event) => event.body.id);
     expect(traces.sort()).toEqual([TRACE_A, TRACE_B].sort());
-    expect(receiver.stats().otlpMappingErrors).toBe(0);
+    expect(receiver().stats().otlpMappingErrors).toBe(0);
   });
 
   it('stores the same events whichever OTLP encoding delivered them', async () => {
     const payload = richPayload();
     const other = await startReceiver();
     try {
-      await exportOtlp(receiver, toOtlpProtobuf(payload));
+      await exportOtlp(receiver(), toOtlpProtobuf(payload));
       await exportOtlp(other, toOtlpJsonText(payload), { format: 'json', gzip: true });
-      expect(other.events()).toEqual(receiver.events());
+      expect(other.events()).toEqual(receiver().events());
     } finally {
       await other.close();
     }
@@ -134,14 +127,14 @@ describe('OTLP spans become the events the exporter mapping gives for the same s
     const json = toOtlpJson({ spans: [span] });
     const text = JSON.stringify(json).replace(/"(\d{19})"/g, '$1');
     expect(text).toContain(`"startTimeUnixNano":${T0 + 999_999n}`);
-    await exportOtlp(receiver, text, { format: 'json' });
-    const [observation] = receiver.eventsOfType('span-create');
+    await exportOtlp(receiver(), text, { format: 'json' });
+    const [observation] = receiver().eventsOfType('span-create');
     // 1714564800000999999 is not a safe integer: JSON.parse rounds it to ...001000000, so only whole
     // microseconds survive a JSON number; a decimal string keeps every digit.
     expect(observation?.body.startTime).toMatch(/^2024-05-01T12:00:00\.00\d{4}Z$/);
-    receiver.reset();
-    await exportOtlp(receiver, jsonToProtobuf(json));
-    expect(receiver.eventsOfType('span-create')[0]?.body).toMatchObject({
+    receiver().reset();
+    await exportOtlp(receiver(), jsonToProtobuf(json));
+    expect(receiver().eventsOfType('span-create')[0]?.body).toMatchObject({
       startTime: '2024-05-01T12:00:00.000999Z',
       endTime: '2024-05-01T12:00:00.001000Z',
     });
@@ -159,9 +152,9 @@ describe('OTLP spans become the events the exporter mapping gives for the same s
       { key: 'unset', value: {} },
     );
     for (const [index, body] of [JSON.stringify(json), jsonToProtobuf(json)].entries()) {
-      receiver.reset();
-      await exportOtlp(receiver, body, { format: index === 0 ? 'json' : 'protobuf' });
-      const metadata = receiver.eventsOfType('span-create')[0]?.body.metadata as { attributes: Record<string, unknown> };
+      receiver().reset();
+      await exportOtlp(receiver(), body, { format: index === 0 ? 'json' : 'protobuf' });
+      const metadata = receiver().eventsOfType('span-create')[0]?.body.metadata as { attributes: Record<string, unknown> };
       expect(metadata.attributes).toEqual({
         headers: '{"a":1,"b":[true]}',
         raw: 'aGk=',

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startReceiver, type EventOutcome, type Receiver } from '../src/index.js';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventOutcome } from '../src/index.js';
 import { otlpMessageTypes } from '../src/otlp-schema.js';
 import { exportOtlp } from './otlp-client.js';
 import { simpleSpan, toOtlpJsonText, toOtlpProtobuf, type PayloadSpec } from './otlp-payloads.js';
+import { useReceiver } from './use-receiver.js';
 
 // The mapping never fails on a decodable span, so its failures are simulated: a span named 'unmappable' is dropped
 // (as the mapper does when it throws), and one named 'invalid' comes back with an event the server would refuse.
@@ -29,17 +30,11 @@ vi.mock('@otel-langfuse/exporter/mapping', async (importOriginal) => {
 });
 
 describe('a mapping failure on the OTLP path', () => {
-  let receiver: Receiver;
   let outcomes: EventOutcome[];
-
-  beforeEach(async () => {
+  beforeEach(() => {
     outcomes = [];
-    receiver = await startReceiver({ onEvent: (_event, outcome) => outcomes.push(outcome) });
   });
-
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useReceiver({ onEvent: (_event, outcome) => outcomes.push(outcome) });
 
   function payload(): PayloadSpec {
     const root = simpleSpan({ name: 'fine' });
@@ -54,21 +49,21 @@ describe('a mapping failure on the OTLP path', () => {
 
   it('is counted as a receiver bug, reported in partialSuccess (JSON), and the other spans are stored', async () => {
     const spans = payload().spans;
-    const answer = await exportOtlp(receiver, toOtlpJsonText({ spans }), { format: 'json' });
+    const answer = await exportOtlp(receiver(), toOtlpJsonText({ spans }), { format: 'json' });
     const body = JSON.parse(Buffer.from(answer).toString()) as { partialSuccess: { rejectedSpans: string; errorMessage: string } };
     expect(body.partialSuccess.rejectedSpans).toBe('2');
     expect(body.partialSuccess.errorMessage).toMatch(/could not be mapped/);
     expect(body.partialSuccess.errorMessage).toMatch(/Receiver bug: .*body\.level/);
-    expect(receiver.stats()).toMatchObject({ otlpMappingErrors: 2, eventsRejected: 0, otlpSpans: 3 });
-    expect(receiver.events().map((event) => event.body.id)).toContain(spans[0]?.spanId);
-    expect(receiver.events().map((event) => event.body.id)).not.toContain(spans[2]?.spanId);
+    expect(receiver().stats()).toMatchObject({ otlpMappingErrors: 2, eventsRejected: 0, otlpSpans: 3 });
+    expect(receiver().events().map((event) => event.body.id)).toContain(spans[0]?.spanId);
+    expect(receiver().events().map((event) => event.body.id)).not.toContain(spans[2]?.spanId);
     expect(outcomes.filter((outcome) => !outcome.accepted)).toEqual([
       expect.objectContaining({ accepted: false, status: 500, message: expect.stringMatching(/^Receiver bug/) }),
     ]);
   });
 
   it('answers protobuf with an encoded partialSuccess', async () => {
-    const answer = await exportOtlp(receiver, toOtlpProtobuf(payload()));
+    const answer = await exportOtlp(receiver(), toOtlpProtobuf(payload()));
     const { response } = otlpMessageTypes();
     const decoded = response.toObject(response.decode(answer), { longs: String }) as {
       partialSuccess?: { rejectedSpans: string; errorMessage: string };

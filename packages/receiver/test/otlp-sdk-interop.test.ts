@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { createSpanMapper, mergeTraceCreates } from '@otel-langfuse/exporter/mapping';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { exportOtlp } from './otlp-client.js';
 import type { ReadableSpan } from './otlp-payloads.js';
+import { useReceiver } from './use-receiver.js';
 
 // Real SDK spans serialized by OpenTelemetry's own @opentelemetry/otlp-transformer (what the exporter's OTLP transport
 // sends). The receiver package does not depend on the SDK, so the modules are loaded from the exporter package,
@@ -130,15 +130,7 @@ function expectedEvents(spans: ReadableSpan[]): unknown[] {
 
 describe.skipIf(otel === undefined)('OTLP from the OpenTelemetry SDK and its own serializers', () => {
   const sdk = otel as Sdk;
-  let receiver: Receiver;
-
-  beforeEach(async () => {
-    receiver = await startReceiver();
-  });
-
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useReceiver();
 
   it.each(['protobuf', 'json'] as const)(
     'stores exactly what the exporter mapping gives for the same spans (%s, gzipped)',
@@ -148,15 +140,15 @@ describe.skipIf(otel === undefined)('OTLP from the OpenTelemetry SDK and its own
       const serializer = format === 'json' ? sdk.transformer.JsonTraceSerializer : sdk.transformer.ProtobufTraceSerializer;
       const body = serializer.serializeRequest(spans);
       if (body === undefined) throw new Error('the serializer returned nothing');
-      await exportOtlp(receiver, body, { format, gzip: true });
+      await exportOtlp(receiver(), body, { format, gzip: true });
 
-      expect(receiver.events()).toEqual(expectedEvents(spans));
-      expect(receiver.stats()).toMatchObject({ otlpSpans: spans.length, otlpMappingErrors: 0 });
+      expect(receiver().events()).toEqual(expectedEvents(spans));
+      expect(receiver().stats()).toMatchObject({ otlpSpans: spans.length, otlpMappingErrors: 0 });
 
       // The parts most likely to go wrong in transit, checked explicitly.
       const byName = new Map(spans.map((span) => [span.name, span]));
       const observation = (name: string) =>
-        receiver.events().find((event) => event.type !== 'trace-create' && event.body.id === byName.get(name)?.spanContext().spanId);
+        receiver().events().find((event) => event.type !== 'trace-create' && event.body.id === byName.get(name)?.spanContext().spanId);
       expect(observation('chat gpt-4o')?.body).toMatchObject({
         startTime: '2024-05-01T12:00:01.999999Z',
         endTime: '2024-05-01T12:00:03.000000Z',
@@ -167,7 +159,7 @@ describe.skipIf(otel === undefined)('OTLP from the OpenTelemetry SDK and its own
       expect(observation('step of long job')?.body.parentObservationId).toBe(openParentId);
       expect(observation('handle message')?.body.parentObservationId).toBe('00f067aa0ba902b7');
       // A local root under a remote parent starts the trace's part here: it gets a trace-create.
-      expect(receiver.eventsForTrace('0af7651916cd43dd8448eb211c80319c').map((event) => event.type)).toContain('trace-create');
+      expect(receiver().eventsForTrace('0af7651916cd43dd8448eb211c80319c').map((event) => event.type)).toContain('trace-create');
       const metadata = observation('POST /checkout')?.body.metadata as { attributes: Record<string, unknown> };
       expect(metadata.attributes).toMatchObject({ 'sparse.values': ['a', null, 'c'], 'big.number': 2 ** 60, 'retry.ratio': 0.5 });
     },

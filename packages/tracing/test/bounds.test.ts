@@ -1,34 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, type LangfuseHandle } from '../src/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { langfuse } from '../src/index.js';
 import { MAX_TRACE_METADATA_KEYS } from '../src/facade/trace-scope.js';
-import { resetOtelGlobals, setupFor, spanRecorder } from './helpers.js';
+import { spanRecorder, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-let logs: CapturedDiag;
+const { logs, setup } = useTracingTestBed({ captureDiag: true });
 let recorder: ReturnType<typeof spanRecorder>;
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 beforeEach(() => {
-  logs = captureDiag();
   recorder = spanRecorder();
-  handle = setupFor(receiver, { mode: 'sync', spanProcessors: [recorder.processor] });
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-  logs.restore();
+  setup({ mode: 'sync', spanProcessors: [recorder.processor] });
 });
 
 const metadataKeysOf = (name: string): string[] => Object.keys(recorder.byName(name).attributes).filter((key) => key.startsWith('langfuse.trace.metadata.'));
-const warnings = (text: string) => logs.lines.filter((line) => line.level === 'warn' && line.message.includes(text));
+const warnings = (text: string) => logs().lines.filter((line) => line.level === 'warn' && line.message.includes(text));
 
 describe('what one trace accumulates is bounded', () => {
   it('tags: at most 100 over all updates, with one warning', () => {

@@ -1,30 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, type LangfuseHandle, type ProcessorMode } from '../src/index.js';
-import { mergedTrace, observationNamed, resetOtelGlobals, setupFor, tick, treeOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { langfuse, type ProcessorMode } from '../src/index.js';
+import { mergedTrace, observationNamed, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-  receiver.reset();
-});
+const { receiver, setup } = useTracingTestBed();
 
 /** A pseudo-random delay per (trace, step), so the traces' awaits interleave differently. */
 const jitter = (i: number, step: number) => tick((i * 7 + step * 13) % 5);
 
 describe.each<ProcessorMode>(['batch', 'sync'])('200 concurrent traces (%s)', (mode) => {
   it('give 200 separate, correct trees', async () => {
-    handle = setupFor(receiver, { mode, flushAt: 64 });
+    const handle = setup({ mode, flushAt: 64 });
     const COUNT = 200;
     const results = await Promise.all(
       Array.from({ length: COUNT }, (_, i) =>
@@ -48,7 +33,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('200 concurrent traces (%s)', (m
     const stats = handle.stats();
     expect([stats.eventsRejected, stats.eventsDropped, stats.spansExported]).toEqual([{}, {}, COUNT * 5]);
 
-    const events = receiver.events();
+    const events = receiver().events();
     expect(new Set(results.map((r) => r.traceId)).size).toBe(COUNT);
     for (const { i, traceId } of results) {
       expect(treeOf(events, traceId)).toEqual([

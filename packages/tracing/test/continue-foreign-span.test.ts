@@ -1,35 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { propagation, ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { continueTrace, langfuse, langfuseMiddleware, withTraceContext, type LangfuseHandle } from '../src/index.js';
-import { observationNamed, resetOtelGlobals, setupFor } from './helpers.js';
+import { continueTrace, langfuse, langfuseMiddleware, withTraceContext } from '../src/index.js';
+import { observationNamed, useTracingTestBed } from './helpers.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN_ID = '00f067aa0ba902b7';
 const headers = { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-01` };
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
+const { receiver, setup, handle } = useTracingTestBed();
 let theirs: InMemorySpanExporter;
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 beforeEach(() => {
-  receiver.reset();
   theirs = new InMemorySpanExporter();
   new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(theirs)] }).register();
-  handle = setupFor(receiver, { mode: 'sync' });
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
+  setup({ mode: 'sync' });
 });
 
 /** What an auto-instrumented HTTP server does: a server span continuing the caller, active for the handler. */
@@ -63,11 +49,11 @@ describe('continuing a caller while another provider’s server span is active',
         handleRequest();
       }),
     );
-    await handle!.forceFlush();
+    await handle().forceFlush();
 
     expect(activeInHandler).toBe(server);
     const query = theirs.getFinishedSpans().find((span) => span.name === 'SELECT jobs');
     expect(query?.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
-    expect(observationNamed(receiver.events(), 'handler').body).toMatchObject({ traceId: TRACE_ID, parentObservationId: CALLER_SPAN_ID });
+    expect(observationNamed(receiver().events(), 'handler').body).toMatchObject({ traceId: TRACE_ID, parentObservationId: CALLER_SPAN_ID });
   });
 });

@@ -1,32 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, observe, setupLangfuse, type LangfuseHandle } from '../src/index.js';
-import { resetOtelGlobals, setupFor, tick } from './helpers.js';
+import { langfuse, observe, setupLangfuse } from '../src/index.js';
+import { tick, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-let logs: CapturedDiag;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.reset();
-  logs = captureDiag();
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  vi.unstubAllEnvs();
-  resetOtelGlobals();
-  logs.restore();
-});
+const { receiver, logs, setup, track } = useTracingTestBed({ captureDiag: true });
 
 /** Exercises every facade entry point; returns what the user code produced. */
 async function runUserCode(): Promise<unknown[]> {
@@ -55,43 +34,43 @@ const EXPECTED = ['sync value', 'async value', false, '', 42, true];
 
 describe('tracing off', () => {
   it('enabled: false builds nothing, sends nothing, and runs user code unchanged', async () => {
-    handle = setupFor(receiver, { enabled: false });
+    const handle = setup({ enabled: false });
     expect(handle.enabled).toBe(false);
     expect(handle.provider).toBeUndefined();
     expect(await runUserCode()).toEqual(EXPECTED);
     await handle.forceFlush();
     await handle.shutdown();
-    expect(receiver.requests()).toHaveLength(0);
+    expect(receiver().requests()).toHaveLength(0);
     expect(handle.stats().spansReceived).toBe(0);
-    expect(logs.lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    expect(logs().lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
   });
 
   it('LANGFUSE_TRACING_ENABLED=false does the same', async () => {
     vi.stubEnv('LANGFUSE_TRACING_ENABLED', 'false');
-    handle = setupFor(receiver);
+    const handle = setup();
     expect(handle.enabled).toBe(false);
     expect(await runUserCode()).toEqual(EXPECTED);
-    expect(receiver.requests()).toHaveLength(0);
+    expect(receiver().requests()).toHaveLength(0);
   });
 
   it('no keys: one diagnostic naming what is missing, then silence', async () => {
     vi.stubEnv('LANGFUSE_PUBLIC_KEY', '');
     vi.stubEnv('LANGFUSE_SECRET_KEY', '');
-    handle = setupLangfuse({ baseUrl: receiver.url });
-    const again = setupLangfuse({ baseUrl: receiver.url });
+    const handle = track(setupLangfuse({ baseUrl: receiver().url }));
+    const again = setupLangfuse({ baseUrl: receiver().url });
     expect(handle.enabled).toBe(false);
     expect(await runUserCode()).toEqual(EXPECTED);
-    const problems = logs.lines.filter((l) => l.level === 'error' || l.level === 'warn');
+    const problems = logs().lines.filter((l) => l.level === 'error' || l.level === 'warn');
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toMatch(/LANGFUSE_PUBLIC_KEY.*LANGFUSE_SECRET_KEY/);
-    expect(receiver.requests()).toHaveLength(0);
+    expect(receiver().requests()).toHaveLength(0);
     await again.shutdown();
   });
 
   it('no setup at all and no provider: user code runs unchanged, with one diagnostic', async () => {
     expect(await runUserCode()).toEqual(EXPECTED);
     expect(await runUserCode()).toEqual(EXPECTED);
-    const problems = logs.lines.filter((l) => l.level === 'error' || l.level === 'warn');
+    const problems = logs().lines.filter((l) => l.level === 'error' || l.level === 'warn');
     expect(problems).toHaveLength(1);
     expect(problems[0]?.message).toMatch(/not set up/);
   });
@@ -99,7 +78,7 @@ describe('tracing off', () => {
   it('disabled tracing creates no spans in a foreign global provider either', async () => {
     const exporter = new InMemorySpanExporter();
     new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
-    handle = setupFor(receiver, { enabled: false });
+    const handle = setup({ enabled: false });
     expect(await runUserCode()).toEqual(EXPECTED);
     expect(exporter.getFinishedSpans()).toHaveLength(0);
     // Once shut down, the facade falls back to the global API (here: the foreign provider).

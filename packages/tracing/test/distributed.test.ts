@@ -1,29 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { continueTrace, injectTraceContext, langfuse, langfuseMiddleware, type LangfuseHandle } from '../src/index.js';
-import { mergedTrace, observationNamed, resetOtelGlobals, setupFor, tick, treeOf } from './helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { continueTrace, injectTraceContext, langfuse, langfuseMiddleware } from '../src/index.js';
+import { mergedTrace, observationNamed, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
+const { receiver, setup } = useTracingTestBed();
 const servers: Server[] = [];
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+// Registered after the test bed's hooks, so it runs before the handle is shut down.
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
 });
 
 async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
@@ -55,7 +44,7 @@ async function startServiceA(target: string): Promise<string> {
 
 describe('continuity across two real HTTP servers', () => {
   it.each(['batch', 'sync'] as const)('service B joins service A trace via continueTrace (%s)', async (mode) => {
-    handle = setupFor(receiver, { mode });
+    const handle = setup({ mode });
     const serviceB = await listen((req, res) =>
       continueTrace(req, () =>
         langfuse.trace({ name: 'service-b', sessionId: 'session-b' }, async (t) => {
@@ -70,7 +59,7 @@ describe('continuity across two real HTTP servers', () => {
     await handle.forceFlush();
 
     expect(ids.b).toBe(ids.a);
-    const events = receiver.events();
+    const events = receiver().events();
     expect(treeOf(events, ids.a)).toEqual([
       'generation b-llm <- service-b',
       'span call-b <- service-a',
@@ -82,7 +71,7 @@ describe('continuity across two real HTTP servers', () => {
   });
 
   it('the middleware keeps the caller trace through a body parser that calls next() from an event listener', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     type Handler = (req: IncomingMessage & { body?: string }, res: ServerResponse, next: () => void) => void;
     const chain: Handler[] = [
       langfuseMiddleware(),
@@ -101,15 +90,15 @@ describe('continuity across two real HTTP servers', () => {
     const ids = (await (await fetch(serviceA)).json()) as { a: string; b: string };
     await handle.forceFlush();
     expect(ids.b).toBe(ids.a);
-    expect(observationNamed(receiver.events(), 'express-handler').body).toMatchObject({
+    expect(observationNamed(receiver().events(), 'express-handler').body).toMatchObject({
       traceId: ids.a,
-      parentObservationId: observationNamed(receiver.events(), 'call-b').body.id,
+      parentObservationId: observationNamed(receiver().events(), 'call-b').body.id,
       input: { q: 1 },
     });
   });
 
   it('without the helper, B starts its own trace (the test above is not vacuous)', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    setup({ mode: 'sync' });
     const serviceB = await listen((_req, res) => langfuse.trace({ name: 'unlinked' }, (t) => res.end(JSON.stringify({ traceId: t.id }))));
     const ids = (await (await fetch(await startServiceA(serviceB))).json()) as { a: string; b: string };
     expect(ids.b).not.toBe(ids.a);

@@ -1,23 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, type LangfuseHandle, type ProcessorMode } from '../src/index.js';
-import { mergedTrace, observationNamed, resetOtelGlobals, setupFor, spanRecorder, tick, treeOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { langfuse, type ProcessorMode } from '../src/index.js';
+import { mergedTrace, observationNamed, spanRecorder, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-});
+const { receiver, setup } = useTracingTestBed();
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -31,7 +16,7 @@ function caught(fn: () => unknown): unknown {
 describe.each<ProcessorMode>(['batch', 'sync'])('errors in user code (%s)', (mode) => {
   it('a sync throw ends the observation with status ERROR, level ERROR, message and exception event, and is rethrown unchanged', async () => {
     const recorder = spanRecorder();
-    handle = setupFor(receiver, { mode, spanProcessors: [recorder.processor] });
+    const handle = setup({ mode, spanProcessors: [recorder.processor] });
     const failure = new TypeError('card declined');
     let traceId = '';
     const thrown = caught(() =>
@@ -45,7 +30,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('errors in user code (%s)', (mod
     expect(thrown).toBe(failure);
     await handle.forceFlush();
 
-    const events = receiver.events();
+    const events = receiver().events();
     expect(treeOf(events, traceId)).toEqual(['span charge <- pay', 'span pay <- (root)']);
     for (const name of ['pay', 'charge']) {
       expect(observationNamed(events, name).body).toMatchObject({ level: 'ERROR', statusMessage: 'card declined' });
@@ -59,7 +44,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('errors in user code (%s)', (mod
   });
 
   it('a rejection does the same and the caller gets the same error object', async () => {
-    handle = setupFor(receiver, { mode });
+    const handle = setup({ mode });
     const failure = new Error('upstream timeout');
     await expect(
       langfuse.trace({ name: 'async-pay' }, async (t) => {
@@ -70,12 +55,12 @@ describe.each<ProcessorMode>(['batch', 'sync'])('errors in user code (%s)', (mod
       }),
     ).rejects.toBe(failure);
     await handle.forceFlush();
-    expect(observationNamed(receiver.events(), 'llm').body).toMatchObject({ level: 'ERROR', statusMessage: 'upstream timeout' });
-    expect(observationNamed(receiver.events(), 'async-pay').body).toMatchObject({ level: 'ERROR' });
+    expect(observationNamed(receiver().events(), 'llm').body).toMatchObject({ level: 'ERROR', statusMessage: 'upstream timeout' });
+    expect(observationNamed(receiver().events(), 'async-pay').body).toMatchObject({ level: 'ERROR' });
   });
 
   it('an error handled inside leaves the outer observation clean', async () => {
-    handle = setupFor(receiver, { mode });
+    const handle = setup({ mode });
     const result = await langfuse.trace({ name: 'resilient' }, async (t) => {
       try {
         await t.span({ name: 'flaky' }, async () => Promise.reject(new Error('retry me')));
@@ -86,14 +71,14 @@ describe.each<ProcessorMode>(['batch', 'sync'])('errors in user code (%s)', (mod
     });
     expect(result).toBe('recovered');
     await handle.forceFlush();
-    expect(observationNamed(receiver.events(), 'flaky').body).toMatchObject({ level: 'ERROR', statusMessage: 'retry me' });
-    expect(observationNamed(receiver.events(), 'resilient').body).toMatchObject({ level: 'DEFAULT' });
+    expect(observationNamed(receiver().events(), 'flaky').body).toMatchObject({ level: 'ERROR', statusMessage: 'retry me' });
+    expect(observationNamed(receiver().events(), 'resilient').body).toMatchObject({ level: 'DEFAULT' });
   });
 });
 
 describe('odd things thrown, odd arguments', () => {
   it('rethrows non-Error values and hostile errors unchanged, and still records them', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     const hostile = new Proxy(new Error('x'), {
       get() {
         throw new Error('trap');
@@ -113,14 +98,14 @@ describe('odd things thrown, odd arguments', () => {
     }
     await handle.forceFlush();
     for (const index of values.keys()) {
-      expect(observationNamed(receiver.events(), `throws-${index}`).body['level']).toBe('ERROR');
+      expect(observationNamed(receiver().events(), `throws-${index}`).body['level']).toBe('ERROR');
     }
-    expect(observationNamed(receiver.events(), 'throws-0').body['statusMessage']).toBe('plain string');
-    expect(observationNamed(receiver.events(), 'throws-4').body['statusMessage']).toBe('{"code":"E_CUSTOM"}');
+    expect(observationNamed(receiver().events(), 'throws-0').body['statusMessage']).toBe('plain string');
+    expect(observationNamed(receiver().events(), 'throws-4').body['statusMessage']).toBe('{"code":"E_CUSTOM"}');
   });
 
   it('bad options never throw into user code; the callback still runs and its value comes back', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     const hostileOptions = new Proxy(
       {},
       {
@@ -136,11 +121,11 @@ describe('odd things thrown, odd arguments', () => {
     expect(() => langfuse.updateTrace(hostileOptions as never)).not.toThrow();
     expect(() => langfuse.event(undefined as never)).not.toThrow();
     await handle.forceFlush();
-    expect(receiver.events().length).toBeGreaterThan(0);
+    expect(receiver().events().length).toBeGreaterThan(0);
   });
 
   it('errors that cannot even be turned into a string (null prototype) never escape into user code', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     const unprintable: unknown = Object.create(null);
     const hostile = new Proxy(
       {},
@@ -165,6 +150,6 @@ describe('odd things thrown, odd arguments', () => {
     );
     expect(thrown).toBe(unprintable);
     await handle.forceFlush();
-    expect(observationNamed(receiver.events(), 'throws-unprintable').body['level']).toBe('ERROR');
+    expect(observationNamed(receiver().events(), 'throws-unprintable').body['level']).toBe('ERROR');
   });
 });

@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { createLangfuseSpanProcessor, langfuse, type LangfuseHandle, type MaskFunction } from '../src/index.js';
-import { resetOtelGlobals, setupFor, spanRecorder } from './helpers.js';
+import { createLangfuseSpanProcessor, langfuse, type MaskFunction } from '../src/index.js';
+import { resetOtelGlobals, spanRecorder, useTracingTestBed } from './helpers.js';
 
 const SECRET = 'sk-live-0123456789';
 const redact: MaskFunction = ({ data }) => JSON.parse(JSON.stringify(data).replaceAll(SECRET, '***')) as unknown;
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-});
+const { receiver, setup } = useTracingTestBed();
 
 describe('no unmasked values in spans of providers we do not own', () => {
   it('createLangfuseSpanProcessor: its mask runs before values reach attributes every processor sees', async () => {
-    const processor = createLangfuseSpanProcessor({ publicKey: receiver.publicKey, secretKey: receiver.secretKey, baseUrl: receiver.url, mask: redact });
+    const processor = createLangfuseSpanProcessor({ publicKey: receiver().publicKey, secretKey: receiver().secretKey, baseUrl: receiver().url, mask: redact });
     const other = spanRecorder();
     const provider = new NodeTracerProvider({ spanProcessors: [processor, other.processor] });
     provider.register();
@@ -50,7 +35,7 @@ describe('no unmasked values in spans of providers we do not own', () => {
   it('after shutdown, children of a still-open isolated trace stay with it, not with the global provider', async () => {
     const foreign = new InMemorySpanExporter();
     new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(foreign)] }).register();
-    handle = setupFor(receiver, { mode: 'sync', mask: redact });
+    const handle = setup({ mode: 'sync', mask: redact });
     const open = langfuse.startTrace({ name: 'open' });
     await handle.shutdown();
 

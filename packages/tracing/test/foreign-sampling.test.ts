@@ -1,26 +1,11 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { AlwaysOffSampler, AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, withTraceContext, type LangfuseHandle } from '../src/index.js';
-import { observations, resetOtelGlobals, setupFor, treeOf } from './helpers.js';
+import { langfuse, withTraceContext } from '../src/index.js';
+import { observations, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-});
+const { receiver, setup } = useTracingTestBed();
 
 /** Another vendor's provider, registered globally, with its own sampling. */
 function registerForeign(sampler: Sampler): InMemorySpanExporter {
@@ -44,30 +29,30 @@ function oursInsideForeignSpan(): string {
 describe('in isolated mode, another vendor’s sampling does not decide ours', () => {
   it('a foreign span its sampler dropped does not drop our trace', async () => {
     const theirs = registerForeign(new AlwaysOffSampler());
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     const traceId = oursInsideForeignSpan();
     await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual(['span ours <- (root)', 'span ours-child <- ours']);
+    expect(treeOf(receiver().events(), traceId)).toEqual(['span ours <- (root)', 'span ours-child <- ours']);
     expect(theirs.getFinishedSpans()).toEqual([]);
   });
 
   it('sampleRate 0 drops our trace under a foreign span its sampler kept', async () => {
     const theirs = registerForeign(new AlwaysOnSampler());
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 0 });
+    const handle = setup({ mode: 'sync', sampleRate: 0 });
     oursInsideForeignSpan();
     await handle.forceFlush();
-    expect(receiver.events()).toEqual([]);
+    expect(receiver().events()).toEqual([]);
     expect(theirs.getFinishedSpans().map((span) => span.name)).toEqual(['GET /chat']);
   });
 
   it('a remote caller still decides, for our root and every observation below it', async () => {
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 1 });
+    setup({ mode: 'sync', sampleRate: 1 });
     const unsampled = { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-00` };
     withTraceContext(unsampled, () => langfuse.trace({ name: 'dropped-by-caller' }, () => langfuse.span({ name: 'below' }, () => langfuse.span({ name: 'deeper' }, () => undefined))));
     const sampled = { traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-01` };
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 0 });
+    const handle = setup({ mode: 'sync', sampleRate: 0 });
     withTraceContext(sampled, () => langfuse.trace({ name: 'kept-by-caller' }, () => langfuse.span({ name: 'kept-below' }, () => undefined)));
     await handle.forceFlush();
-    expect(observations(receiver.events()).map((e) => e.body['name']).sort()).toEqual(['kept-below', 'kept-by-caller']);
+    expect(observations(receiver().events()).map((e) => e.body['name']).sort()).toEqual(['kept-below', 'kept-by-caller']);
   });
 });

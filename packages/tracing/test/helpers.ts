@@ -1,7 +1,8 @@
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { StoredEvent } from '@otel-langfuse/receiver';
-import type { TestReceiver } from '@otel-langfuse/test-support';
+import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import { setupLangfuse, type LangfuseHandle, type LangfuseSetupOptions } from '../src/index.js';
 
 /** A setup pointed at a test receiver, with retry delays short enough for tests. */
@@ -14,6 +15,67 @@ export function setupFor(receiver: TestReceiver, options: LangfuseSetupOptions =
     maxRetryDelayMs: 20,
     ...options,
   });
+}
+
+export interface TracingTestBedOptions {
+  /** Capture OTel diag output for each test, readable through `logs()`. */
+  captureDiag?: boolean;
+}
+
+export interface TracingTestBed {
+  /** The receiver of the file (or describe block): started once, emptied before each test. */
+  receiver(): TestReceiver;
+  /** The OTel diag lines of the current test (needs `captureDiag: true`). */
+  logs(): CapturedDiag;
+  /** `setupFor(receiver(), options)`, shut down after the test. */
+  setup(options?: LangfuseSetupOptions): LangfuseHandle;
+  /** Shuts `handle` down after the test, for a handle made without `setup`. */
+  track(handle: LangfuseHandle): LangfuseHandle;
+  /** The handle of the last `setup` or `track` in the current test. */
+  handle(): LangfuseHandle;
+}
+
+/**
+ * Registers the hooks the tests of this package share, where it is called (a file or a describe block): one test
+ * receiver, emptied before each test; after each test, the test's handle shut down, env stubs undone and the OTel
+ * globals forgotten. With `captureDiag`, the diag output of each test is captured and released after it.
+ */
+export function useTracingTestBed(options: TracingTestBedOptions = {}): TracingTestBed {
+  let receiver: TestReceiver | undefined;
+  let logs: CapturedDiag | undefined;
+  let handle: LangfuseHandle | undefined;
+
+  beforeAll(async () => {
+    receiver = await startTestReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  beforeEach(() => {
+    receiver?.reset();
+    if (options.captureDiag) logs = captureDiag();
+  });
+  afterEach(async () => {
+    await handle?.shutdown();
+    handle = undefined;
+    vi.unstubAllEnvs();
+    resetOtelGlobals();
+    logs?.restore();
+    logs = undefined;
+  });
+
+  const bed: TracingTestBed = {
+    receiver: () => receiver ?? fail('the receiver starts in beforeAll: use it inside hooks and tests'),
+    logs: () => logs ?? fail('no diag captured: call useTracingTestBed({ captureDiag: true })'),
+    setup: (setupOptions) => bed.track(setupFor(bed.receiver(), setupOptions)),
+    track: (next) => (handle = next),
+    handle: () => handle ?? fail('no handle set up in this test'),
+  };
+  return bed;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /** A processor keeping every ended span in memory, to look at the attributes the facade wrote. */

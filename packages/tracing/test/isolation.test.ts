@@ -1,32 +1,12 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { context, propagation, trace, type Context, type ContextManager, type ProxyTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { createLangfuseSpanProcessor, langfuse, type LangfuseHandle } from '../src/index.js';
-import { mergedTrace, observationNamed, observations, resetOtelGlobals, setupFor, tick, treeOf } from './helpers.js';
+import { createLangfuseSpanProcessor, langfuse } from '../src/index.js';
+import { mergedTrace, observationNamed, observations, setupFor, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-let logs: CapturedDiag;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.reset();
-  logs = captureDiag();
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-  logs.restore();
-});
+const { receiver, logs, setup } = useTracingTestBed({ captureDiag: true });
 
 const globalDelegate = () => (trace.getTracerProvider() as ProxyTracerProvider).getDelegate();
 /** The API keeps the global context manager private. */
@@ -53,7 +33,7 @@ describe('isolated mode next to a foreign global provider', () => {
   it('leaves the foreign provider and its spans untouched, and delivers our tree intact', async () => {
     const foreign = registerForeignProvider();
     const propagatorBefore = propagation.fields();
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     expect(handle.registeredGlobally).toBe(false);
     expect(globalDelegate()).toBe(foreign.provider);
 
@@ -80,7 +60,7 @@ describe('isolated mode next to a foreign global provider', () => {
     }
     // Ours: our root is the trace root in Langfuse (its foreign parent is never exported), and the span under
     // their DB span hangs below our trace, not below a span Langfuse never sees.
-    const events = receiver.events();
+    const events = receiver().events();
     expect(observations(events)).toHaveLength(2);
     expect(treeOf(events, traceId)).toEqual(['generation reply <- chat', 'span chat <- (root)']);
     expect(mergedTrace(events, traceId)).toMatchObject({ name: 'chat', userId: 'user-1' });
@@ -90,31 +70,31 @@ describe('isolated mode next to a foreign global provider', () => {
 
   it('registerGlobal is refused, with a warning, when another provider is registered', async () => {
     const foreign = registerForeignProvider();
-    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+    const handle = setup({ mode: 'sync', registerGlobal: true });
     expect(handle.registeredGlobally).toBe(false);
     expect(globalDelegate()).toBe(foreign.provider);
-    expect(logs.lines.filter((l) => l.level === 'warn' && l.message.includes('registerGlobal'))).toHaveLength(1);
-    expect(logs.text()).not.toContain('duplicate registration');
+    expect(logs().lines.filter((l) => l.level === 'warn' && l.message.includes('registerGlobal'))).toHaveLength(1);
+    expect(logs().text()).not.toContain('duplicate registration');
   });
 
   it('installs a context manager where none exists and registers nothing global by default', async () => {
     expect(globalContextManager()).not.toBeInstanceOf(AsyncLocalStorageContextManager);
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     expect(globalDelegate()).not.toBe(handle.provider);
     expect(propagation.fields()).toEqual([]);
     expect(globalContextManager()).toBeInstanceOf(AsyncLocalStorageContextManager);
     // Spans nest: the context manager was installed.
     const nested = langfuse.trace({ name: 'outer' }, (t) => langfuse.span({ name: 'inner' }, () => langfuse.currentObservation() !== t.rootObservation));
     expect(nested).toBe(true);
-    const second = setupFor(receiver, { mode: 'sync' });
-    expect(logs.text()).not.toContain('duplicate registration');
+    const second = setupFor(receiver(), { mode: 'sync' });
+    expect(logs().text()).not.toContain('duplicate registration');
     await second.shutdown();
   });
 
   it('leaves a context manager someone else registered in place, and nests through it', async () => {
     const theirs = new CountingContextManager().enable();
     context.setGlobalContextManager(theirs);
-    handle = setupFor(receiver, { mode: 'sync' });
+    setup({ mode: 'sync' });
     expect(globalContextManager()).toBe(theirs);
     const nested = langfuse.trace({ name: 'outer' }, async (t) => {
       await tick();
@@ -122,13 +102,13 @@ describe('isolated mode next to a foreign global provider', () => {
     });
     expect(await nested).toBe(true);
     expect(theirs.entered).toBeGreaterThanOrEqual(2);
-    expect(logs.text()).not.toContain('duplicate registration');
+    expect(logs().text()).not.toContain('duplicate registration');
   });
 });
 
 describe('global registration and your own provider', () => {
   it("registerGlobal with exportPolicy 'all' makes every other instrumentation's span reach Langfuse too", async () => {
-    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true, exportPolicy: 'all' });
+    const handle = setup({ mode: 'sync', registerGlobal: true, exportPolicy: 'all' });
     expect(handle.registeredGlobally).toBe(true);
     expect(globalDelegate()).toBe(handle.provider);
     let traceId = '';
@@ -137,11 +117,11 @@ describe('global registration and your own provider', () => {
       trace.getTracer('http-client').startActiveSpan('POST /v1/chat', (span) => span.end());
     });
     await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual(['span POST /v1/chat <- root', 'span root <- (root)']);
+    expect(treeOf(receiver().events(), traceId)).toEqual(['span POST /v1/chat <- root', 'span root <- (root)']);
   });
 
   it("by default (exportPolicy 'llm') other instrumentation's non-LLM spans are left out without orphaning LLM spans", async () => {
-    handle = setupFor(receiver, { mode: 'sync', registerGlobal: true });
+    const handle = setup({ mode: 'sync', registerGlobal: true });
     let traceId = '';
     langfuse.trace({ name: 'root' }, (t) => {
       traceId = t.id;
@@ -151,14 +131,14 @@ describe('global registration and your own provider', () => {
       });
     });
     await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual(['generation chat <- root', 'span root <- (root)']);
+    expect(treeOf(receiver().events(), traceId)).toEqual(['generation chat <- root', 'span root <- (root)']);
   });
 
   it('createLangfuseSpanProcessor serves a provider the user owns; the facade then traces through the global API', async () => {
     const processor = createLangfuseSpanProcessor({
-      publicKey: receiver.publicKey,
-      secretKey: receiver.secretKey,
-      baseUrl: receiver.url,
+      publicKey: receiver().publicKey,
+      secretKey: receiver().secretKey,
+      baseUrl: receiver().url,
       mode: 'batch',
     });
     const provider = new NodeTracerProvider({ spanProcessors: [processor] });
@@ -169,9 +149,9 @@ describe('global registration and your own provider', () => {
       return t.id;
     });
     await processor.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual(['span child <- own-provider', 'span own-provider <- (root)']);
-    expect(observationNamed(receiver.events(), 'child').body['parentObservationId']).toBe(observationNamed(receiver.events(), 'own-provider').body.id);
-    expect(mergedTrace(receiver.events(), traceId)).toMatchObject({ sessionId: 'session-1' });
+    expect(treeOf(receiver().events(), traceId)).toEqual(['span child <- own-provider', 'span own-provider <- (root)']);
+    expect(observationNamed(receiver().events(), 'child').body['parentObservationId']).toBe(observationNamed(receiver().events(), 'own-provider').body.id);
+    expect(mergedTrace(receiver().events(), traceId)).toMatchObject({ sessionId: 'session-1' });
     expect(processor.stats().spansExported).toBe(2);
     await provider.shutdown();
     expect(context.active()).toBeDefined();

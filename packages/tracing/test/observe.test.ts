@@ -1,27 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, observe, type LangfuseHandle } from '../src/index.js';
-import { observationNamed, observations, resetOtelGlobals, setupFor, spanRecorder, tick, treeOf } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { langfuse, observe } from '../src/index.js';
+import { observationNamed, observations, spanRecorder, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const { receiver, setup, handle } = useTracingTestBed();
 beforeEach(() => {
-  receiver.reset();
-  handle = setupFor(receiver, { mode: 'sync' });
-});
-afterEach(async () => {
-  await handle.shutdown();
-  resetOtelGlobals();
+  setup({ mode: 'sync' });
 });
 
-const body = (name: string) => observationNamed(receiver.events(), name).body;
+const body = (name: string) => observationNamed(receiver().events(), name).body;
 
 /** A client-library style stream: private state, its own methods, async iteration. */
 class TokenStream {
@@ -55,9 +41,9 @@ describe('observe()', () => {
     expect(calculator.multiply(2, 5)).toBe(30);
     const single = observe((text: string) => text.toUpperCase(), { name: 'shout', type: 'tool', metadata: { v: 1 } });
     expect(single('hi')).toBe('HI');
-    await handle.forceFlush();
+    await handle().forceFlush();
     expect(body('multiply')).toMatchObject({ input: [2, 5], output: 30 });
-    expect(observationNamed(receiver.events(), 'shout')).toMatchObject({ type: 'tool-create', body: { input: 'hi', output: 'HI', metadata: { v: 1 } } });
+    expect(observationNamed(receiver().events(), 'shout')).toMatchObject({ type: 'tool-create', body: { input: 'hi', output: 'HI', metadata: { v: 1 } } });
   });
 
   it('wraps an async function; nested calls nest; a rejection is recorded and passed on unchanged', async () => {
@@ -78,15 +64,15 @@ describe('observe()', () => {
       await expect(inner(-1)).rejects.toBe(failure);
       return t.id;
     });
-    await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual([
+    await handle().forceFlush();
+    expect(treeOf(receiver().events(), traceId)).toEqual([
       'span handleAll <- request',
       'span lookup <- handleAll',
       'span lookup <- handleAll',
       'span lookup <- request',
       'span request <- (root)',
     ]);
-    const failed = observations(receiver.events(), traceId).find((e) => e.body['name'] === 'lookup' && e.body['level'] === 'ERROR');
+    const failed = observations(receiver().events(), traceId).find((e) => e.body['name'] === 'lookup' && e.body['level'] === 'ERROR');
     expect(failed?.body).toMatchObject({ input: -1, statusMessage: 'no answer' });
     expect(body('handleAll')['output']).toEqual([
       { id: 1, found: true },
@@ -95,9 +81,9 @@ describe('observe()', () => {
   });
 
   it('keeps an async generator open until the stream ends; work inside nests under it; chunks join into the output', async () => {
-    await handle.shutdown();
+    await handle().shutdown();
     const recorder = spanRecorder();
-    handle = setupFor(receiver, { mode: 'sync', spanProcessors: [recorder.processor] });
+    setup({ mode: 'sync', spanProcessors: [recorder.processor] });
     const ended = (name: string) => recorder.spans().some((span) => span.name === name);
     const stream = observe(async function* completion(prompt: string) {
       for (const token of ['Hel', 'lo', ` ${prompt}`]) {
@@ -119,8 +105,8 @@ describe('observe()', () => {
       expect(text).toBe('Hello world');
       return t.id;
     });
-    await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual([
+    await handle().forceFlush();
+    expect(treeOf(receiver().events(), traceId)).toEqual([
       'event token:Hel <- completion',
       'event token:lo <- completion',
       'event token:world <- completion',
@@ -148,7 +134,7 @@ describe('observe()', () => {
       })(),
     ).rejects.toBe(failure);
     expect(seen).toEqual(['partial']);
-    await handle.forceFlush();
+    await handle().forceFlush();
     expect(body('counter')).toMatchObject({ output: [0, 1, 2], level: 'DEFAULT' });
     expect(body('brokenStream')).toMatchObject({ output: 'partial', level: 'ERROR', statusMessage: 'connection reset' });
   });
@@ -168,7 +154,7 @@ describe('observe()', () => {
     const second = direct();
     expect(second.toText()).toBe('xy');
     for await (const token of second) tokens.push(token);
-    await handle.forceFlush();
+    await handle().forceFlush();
     expect(body('open-stream')).toMatchObject({ input: 'c', output: 'abc' });
     expect(body('direct-stream')).toMatchObject({ output: 'xy' });
   });
@@ -179,16 +165,16 @@ describe('observe()', () => {
       yield 'b';
     });
     expect([...alphabet()]).toEqual(['a', 'b']);
-    await handle.forceFlush();
+    await handle().forceFlush();
     expect(body('letters')).toMatchObject({ output: 'ab' });
   });
 
   it('captureInput / captureOutput false record neither', async () => {
     const secretive = observe((password: string) => `hash(${password})`, { name: 'secretive', captureInput: false, captureOutput: false });
     expect(secretive('hunter2')).toBe('hash(hunter2)');
-    await handle.forceFlush();
+    await handle().forceFlush();
     expect(body('secretive')['input']).toBeUndefined();
     expect(body('secretive')['output']).toBeUndefined();
-    expect(JSON.stringify(receiver.events())).not.toContain('hunter2');
+    expect(JSON.stringify(receiver().events())).not.toContain('hunter2');
   });
 });

@@ -1,32 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { context, propagation, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { extractTraceContext, injectTraceContext, langfuse, withTraceContext, type LangfuseHandle } from '../src/index.js';
-import { mergedTrace, observationNamed, resetOtelGlobals, setupFor } from './helpers.js';
+import { extractTraceContext, injectTraceContext, langfuse, withTraceContext } from '../src/index.js';
+import { mergedTrace, observationNamed, useTracingTestBed } from './helpers.js';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${TRACE_ID}-${SPAN_ID}-01`;
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const { receiver, setup, handle } = useTracingTestBed();
 beforeEach(() => {
-  receiver.reset();
-  handle = setupFor(receiver, { mode: 'sync', baggageKeys: ['tenant'] });
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
+  setup({ mode: 'sync', baggageKeys: ['tenant'] });
 });
 
 const remoteOf = (ctx: Context) => trace.getSpanContext(ctx);
@@ -183,12 +168,12 @@ describe('continuing a caller', () => {
     const joined = withTraceContext({ traceparent: TRACEPARENT }, () =>
       langfuse.trace({ name: 'worker', userId: 'user-7', input: 'job' }, (t) => ({ traceId: t.id, id: t.rootObservation.id })),
     );
-    await handle!.forceFlush();
+    await handle().forceFlush();
     expect(joined.traceId).toBe(TRACE_ID);
-    const root = observationNamed(receiver.events(), 'worker');
+    const root = observationNamed(receiver().events(), 'worker');
     expect(root.body).toMatchObject({ traceId: TRACE_ID, parentObservationId: SPAN_ID, input: 'job' });
     // The trace belongs to the caller: this service adds its user but claims neither name nor input.
-    const traceBody = mergedTrace(receiver.events(), TRACE_ID);
+    const traceBody = mergedTrace(receiver().events(), TRACE_ID);
     expect(traceBody).toMatchObject({ id: TRACE_ID, userId: 'user-7' });
     expect(traceBody['name']).toBeUndefined();
     expect(traceBody['input']).toBeUndefined();

@@ -1,25 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, observe, type LangfuseHandle } from '../src/index.js';
-import { resetOtelGlobals, setupFor, spanRecorder, tick } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { langfuse, observe } from '../src/index.js';
+import { spanRecorder, tick, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle;
+const { setup } = useTracingTestBed();
 let recorder: ReturnType<typeof spanRecorder>;
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 beforeEach(() => {
   recorder = spanRecorder();
-  handle = setupFor(receiver, { mode: 'sync', spanProcessors: [recorder.processor] });
-});
-afterEach(async () => {
-  await handle.shutdown();
-  resetOtelGlobals();
+  setup({ mode: 'sync', spanProcessors: [recorder.processor] });
 });
 
 const ended = (name: string): boolean => recorder.spans().some((span) => span.name === name);

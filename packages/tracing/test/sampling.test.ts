@@ -1,24 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { injectTraceContext, langfuse, withTraceContext, type LangfuseHandle, type ProcessorMode } from '../src/index.js';
-import { observations, resetOtelGlobals, setupFor, tick } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { injectTraceContext, langfuse, withTraceContext, type ProcessorMode } from '../src/index.js';
+import { observations, tick, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  vi.unstubAllEnvs();
-  resetOtelGlobals();
-});
+const { receiver, setup } = useTracingTestBed();
 
 /** One trace of four observations, plus (in a continued context, like a downstream service) two more. */
 async function oneTrace(i: number): Promise<{ traceId: string; headers: Record<string, string> }> {
@@ -35,11 +19,11 @@ async function oneTrace(i: number): Promise<{ traceId: string; headers: Record<s
 
 describe.each<ProcessorMode>(['batch', 'sync'])('sampling (%s)', (mode) => {
   it('sampleRate 0.5 keeps or drops each trace whole, also across a propagated hop', async () => {
-    handle = setupFor(receiver, { mode, sampleRate: 0.5 });
+    const handle = setup({ mode, sampleRate: 0.5 });
     const traces = await Promise.all(Array.from({ length: 120 }, (_, i) => oneTrace(i)));
     await handle.forceFlush();
 
-    const events = receiver.events();
+    const events = receiver().events();
     let kept = 0;
     for (const { traceId, headers } of traces) {
       const count = observations(events, traceId).length;
@@ -62,16 +46,16 @@ describe.each<ProcessorMode>(['batch', 'sync'])('sampling (%s)', (mode) => {
 
 describe('sample rate settings', () => {
   it('sampleRate 0 drops everything; user code still runs', async () => {
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 0 });
+    const handle = setup({ mode: 'sync', sampleRate: 0 });
     expect(langfuse.trace({ name: 'dropped' }, (t) => (t.update({ output: 1 }), t.isRecording))).toBe(false);
     await handle.forceFlush();
-    expect(receiver.events()).toHaveLength(0);
+    expect(receiver().events()).toHaveLength(0);
   });
 
   it('a sampled-out trace does no serialization or masking work', async () => {
     let masked = 0;
     let serialized = 0;
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 0, mask: ({ data }) => (masked++, data) });
+    const handle = setup({ mode: 'sync', sampleRate: 0, mask: ({ data }) => (masked++, data) });
     const costly = { toJSON: () => (serialized++, 'costly') };
     langfuse.trace({ name: 'dropped', input: costly, metadata: { costly } }, (t) => {
       t.update({ output: costly });
@@ -85,16 +69,16 @@ describe('sample rate settings', () => {
 
   it('LANGFUSE_SAMPLE_RATE is honoured', async () => {
     vi.stubEnv('LANGFUSE_SAMPLE_RATE', '0');
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     langfuse.trace({ name: 'dropped' }, () => undefined);
     await handle.forceFlush();
-    expect(receiver.events()).toHaveLength(0);
+    expect(receiver().events()).toHaveLength(0);
   });
 
   it('sampleRate 1 keeps everything', async () => {
-    handle = setupFor(receiver, { mode: 'sync', sampleRate: 1 });
+    const handle = setup({ mode: 'sync', sampleRate: 1 });
     for (let i = 0; i < 20; i++) langfuse.trace({ name: `kept-${i}` }, () => undefined);
     await handle.forceFlush();
-    expect(observations(receiver.events())).toHaveLength(20);
+    expect(observations(receiver().events())).toHaveLength(20);
   });
 });

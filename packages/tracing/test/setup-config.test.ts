@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
+import { describe, expect, it } from 'vitest';
 import { resolveSetupConfig } from '../src/setup/resolve-setup-config.js';
-import { langfuse, TRACING_VERSION, type LangfuseHandle } from '../src/index.js';
-import { observations, resetOtelGlobals, setupFor } from './helpers.js';
+import { langfuse, TRACING_VERSION } from '../src/index.js';
+import { observations, useTracingTestBed } from './helpers.js';
 
 const KEYS = { LANGFUSE_PUBLIC_KEY: 'pk', LANGFUSE_SECRET_KEY: 'sk' };
 
@@ -77,30 +76,17 @@ describe('resolveSetupConfig', () => {
 });
 
 describe('processor settings reach the batch processor', () => {
-  let receiver: TestReceiver;
-  let handle: LangfuseHandle | undefined;
-  beforeAll(async () => {
-    receiver = await startTestReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
-  beforeEach(() => receiver.reset());
-  afterEach(async () => {
-    await handle?.shutdown();
-    handle = undefined;
-    resetOtelGlobals();
-  });
+  const { receiver, setup } = useTracingTestBed();
 
   it('flushAt: a full batch is sent without a flush', async () => {
-    handle = setupFor(receiver, { flushAt: 3, flushInterval: 3600 });
+    setup({ flushAt: 3, flushInterval: 3600 });
     for (let i = 0; i < 3; i++) langfuse.span({ name: `s-${i}` }, () => undefined);
-    await receiver.waitForEvents((events) => observations(events).length === 3);
+    await receiver().waitForEvents((events) => observations(events).length === 3);
   });
 
   it('flushInterval: a lone span is sent on schedule without a flush', async () => {
-    handle = setupFor(receiver, { flushInterval: 0.05 });
+    setup({ flushInterval: 0.05 });
     langfuse.span({ name: 'lone' }, () => undefined);
-    await receiver.waitForEvents((events) => observations(events).length === 1);
+    await receiver().waitForEvents((events) => observations(events).length === 1);
   });
 });

@@ -1,114 +1,94 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, type LangfuseHandle } from '../src/index.js';
-import { observations, resetOtelGlobals, setupFor } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { langfuse } from '../src/index.js';
+import { observations, setupFor, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-let logs: CapturedDiag;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.reset();
-  logs = captureDiag();
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-  logs.restore();
-});
+const { receiver, logs, setup } = useTracingTestBed({ captureDiag: true });
 
 describe('shutdown and forceFlush', () => {
   it('shutdown delivers what is queued, is idempotent, and leaves the facade running user code', async () => {
     const exitListeners = process.listenerCount('beforeExit');
-    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const handle = setup({ mode: 'batch', flushInterval: 3600 });
     expect(process.listenerCount('beforeExit')).toBe(exitListeners + 1);
     langfuse.trace({ name: 'queued' }, () => langfuse.span({ name: 'queued-child' }, () => undefined));
     const first = handle.shutdown();
     const second = handle.shutdown();
     await Promise.all([first, second, handle.shutdown()]);
-    expect(observations(receiver.events()).map((e) => e.body['name']).sort()).toEqual(['queued', 'queued-child']);
+    expect(observations(receiver().events()).map((e) => e.body['name']).sort()).toEqual(['queued', 'queued-child']);
     expect(process.listenerCount('beforeExit')).toBe(exitListeners);
 
     // After shutdown: nothing is sent, nothing throws, user code still runs.
     expect(langfuse.trace({ name: 'late' }, () => 'still runs')).toBe('still runs');
     await handle.forceFlush();
-    expect(observations(receiver.events())).toHaveLength(2);
+    expect(observations(receiver().events())).toHaveLength(2);
   });
 
   it('shutdown is bounded by shutdownTimeoutMs even when the server hangs, and never rejects', async () => {
-    receiver.faults.push({ hang: true, times: 10 });
-    handle = setupFor(receiver, { mode: 'batch', shutdownTimeoutMs: 300, requestTimeoutMs: 60_000, exportTimeoutMs: 60_000 });
+    receiver().faults.push({ hang: true, times: 10 });
+    const handle = setup({ mode: 'batch', shutdownTimeoutMs: 300, requestTimeoutMs: 60_000, exportTimeoutMs: 60_000 });
     langfuse.span({ name: 'stuck' }, () => undefined);
     await expect(handle.shutdown()).resolves.toBeUndefined();
-    expect(logs.lines.some((l) => l.level === 'warn' && l.message.includes('shutdown did not finish within 300 ms'))).toBe(true);
-    receiver.faults.clear();
+    expect(logs().lines.some((l) => l.level === 'warn' && l.message.includes('shutdown did not finish within 300 ms'))).toBe(true);
+    receiver().faults.clear();
   });
 
   it('forceFlush resolves once delivery has definitively failed, and says so in stats()', async () => {
-    receiver.faults.push({ status: 500, times: 10 });
-    handle = setupFor(receiver, { mode: 'batch', maxRetries: 1 });
+    receiver().faults.push({ status: 500, times: 10 });
+    const handle = setup({ mode: 'batch', maxRetries: 1 });
     langfuse.span({ name: 'doomed' }, () => undefined);
     await expect(handle.forceFlush()).resolves.toBeUndefined();
     const stats = handle.stats();
     expect(stats.exportsInFlight).toBe(0);
     expect(Object.values(stats.eventsDropped).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    expect(receiver.events()).toHaveLength(0);
+    expect(receiver().events()).toHaveLength(0);
   });
 
   it('forceFlush waits for exports already started by a full batch', async () => {
-    receiver.faults.push({ delayMs: 300 });
-    handle = setupFor(receiver, { mode: 'batch', flushAt: 2, flushInterval: 3600 });
+    receiver().faults.push({ delayMs: 300 });
+    const handle = setup({ mode: 'batch', flushAt: 2, flushInterval: 3600 });
     langfuse.span({ name: 'a' }, () => undefined);
     langfuse.span({ name: 'b' }, () => undefined);
     await handle.forceFlush();
-    expect(observations(receiver.events())).toHaveLength(2);
+    expect(observations(receiver().events())).toHaveLength(2);
   });
 
   it('forceFlush during shutdown resolves only once the shutdown delivered the queue', async () => {
-    receiver.faults.push({ delayMs: 300 });
-    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    receiver().faults.push({ delayMs: 300 });
+    const handle = setup({ mode: 'batch', flushInterval: 3600 });
     langfuse.span({ name: 'flushed-while-shutting-down' }, () => undefined);
     const shutdown = handle.shutdown();
     await handle.forceFlush();
-    expect(observations(receiver.events())).toHaveLength(1);
+    expect(observations(receiver().events())).toHaveLength(1);
     await shutdown;
   });
 });
 
-const namesReceived = (): unknown[] => observations(receiver.events()).map((e) => e.body['name']).sort();
+const namesReceived = (): unknown[] => observations(receiver().events()).map((e) => e.body['name']).sort();
 
 describe('several setups and the exit flush', () => {
   it('a new setup shuts the one it replaces down: its queue is delivered, one exit listener stays', async () => {
     const listenersBefore = process.listenerCount('beforeExit');
-    const first = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const first = setupFor(receiver(), { mode: 'batch', flushInterval: 3600 });
     langfuse.span({ name: 'from-first' }, () => undefined);
-    const second = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const second = setupFor(receiver(), { mode: 'batch', flushInterval: 3600 });
     langfuse.span({ name: 'from-second' }, () => undefined);
-    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const handle = setup({ mode: 'batch', flushInterval: 3600 });
     expect(process.listenerCount('beforeExit')).toBe(listenersBefore + 1);
     await Promise.all([first.shutdown(), second.shutdown()]);
     expect(namesReceived()).toEqual(['from-first', 'from-second']);
-    expect(logs.lines.filter((l) => l.level === 'info' && l.message.includes('previous setup'))).toHaveLength(1);
+    expect(logs().lines.filter((l) => l.level === 'info' && l.message.includes('previous setup'))).toHaveLength(1);
     await handle.shutdown();
     expect(process.listenerCount('beforeExit')).toBe(listenersBefore);
   });
 
   it('the beforeExit flush never re-enters while it runs, and runs again only for spans ended since', async () => {
     const listenersBefore = process.listeners('beforeExit');
-    handle = setupFor(receiver, { mode: 'batch', flushInterval: 3600 });
+    const handle = setup({ mode: 'batch', flushInterval: 3600 });
     const onBeforeExit = process.listeners('beforeExit').find((listener) => !listenersBefore.includes(listener))!;
     const flushes = vi.spyOn(handle, 'forceFlush');
 
     onBeforeExit(0); // nothing ended yet
     expect(flushes).not.toHaveBeenCalled();
-    receiver.faults.push({ delayMs: 200 });
+    receiver().faults.push({ delayMs: 200 });
     langfuse.span({ name: 'exit-1' }, () => undefined);
     onBeforeExit(0);
     onBeforeExit(0); // the flush's own network work: the loop empties again before it is done

@@ -1,28 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, TRACER_NAME, type LangfuseHandle, type ProcessorMode } from '../src/index.js';
-import { mergedTrace, observationNamed, observations, resetOtelGlobals, setupFor, spanRecorder, tick, treeOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { langfuse, TRACER_NAME, type ProcessorMode } from '../src/index.js';
+import { mergedTrace, observationNamed, observations, spanRecorder, tick, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-});
+const { receiver, setup } = useTracingTestBed();
 
 describe.each<ProcessorMode>(['batch', 'sync'])('the exact tree through provider, processor, exporter and receiver (%s)', (mode) => {
   it('stores every observation with its type and parent, and the trace with all its fields', async () => {
     const recorder = spanRecorder();
-    handle = setupFor(receiver, { mode, spanProcessors: [recorder.processor] });
+    const handle = setup({ mode, spanProcessors: [recorder.processor] });
     const completionStart = new Date('2030-01-02T03:04:05.678Z');
     let traceId = '';
     const result = await langfuse.trace(
@@ -71,7 +56,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('the exact tree through provider
     expect(result).toBe('ok');
     await handle.forceFlush();
 
-    const events = receiver.events();
+    const events = receiver().events();
     expect(treeOf(events, traceId)).toEqual([
       'agent route <- lookup-price',
       'event cache-miss <- retrieve',
@@ -137,7 +122,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('the exact tree through provider
   });
 
   it('nests to any depth and keeps sibling traces apart', async () => {
-    handle = setupFor(receiver, { mode });
+    const handle = setup({ mode });
     const ids: string[] = [];
     for (const name of ['first', 'second']) {
       langfuse.trace({ name }, (t) => {
@@ -152,7 +137,7 @@ describe.each<ProcessorMode>(['batch', 'sync'])('the exact tree through provider
     await handle.forceFlush();
     expect(ids[0]).not.toBe(ids[1]);
     for (const [index, name] of ['first', 'second'].entries()) {
-      const tree = treeOf(receiver.events(), ids[index]!);
+      const tree = treeOf(receiver().events(), ids[index]!);
       expect(tree).toHaveLength(26);
       expect(tree).toContain(`span ${name}-1 <- ${name}`);
       expect(tree).toContain(`span ${name}-25 <- ${name}-24`);

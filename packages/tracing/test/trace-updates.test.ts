@@ -1,33 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { langfuse, type LangfuseHandle } from '../src/index.js';
-import { mergedTrace, observationNamed, resetOtelGlobals, setupFor, spanRecorder, treeOf } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { langfuse } from '../src/index.js';
+import { mergedTrace, observationNamed, spanRecorder, treeOf, useTracingTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-let handle: LangfuseHandle | undefined;
-let logs: CapturedDiag;
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.reset();
-  logs = captureDiag();
-});
-afterEach(async () => {
-  await handle?.shutdown();
-  handle = undefined;
-  resetOtelGlobals();
-  logs.restore();
-});
+const { receiver, logs, setup } = useTracingTestBed({ captureDiag: true });
 
 describe('trace fields from anywhere inside the trace', () => {
   it('langfuse.updateTrace() reaches the trace and every observation started after it', async () => {
     const recorder = spanRecorder();
-    handle = setupFor(receiver, { mode: 'sync', spanProcessors: [recorder.processor] });
+    const handle = setup({ mode: 'sync', spanProcessors: [recorder.processor] });
     let traceId = '';
     langfuse.trace({ name: 'conversation', userId: 'user-1', metadata: { channel: 'chat' } }, (t) => {
       traceId = t.id;
@@ -39,7 +19,7 @@ describe('trace fields from anywhere inside the trace', () => {
     });
     await handle.forceFlush();
 
-    expect(mergedTrace(receiver.events(), traceId)).toMatchObject({
+    expect(mergedTrace(receiver().events(), traceId)).toMatchObject({
       name: 'renamed',
       userId: 'user-1',
       sessionId: 'session-9',
@@ -55,14 +35,14 @@ describe('trace fields from anywhere inside the trace', () => {
   });
 
   it('the trace handle updates the trace as trace() options do: name and I/O through the root observation', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     let traceId = '';
     langfuse.trace({ name: 'draft', tags: ['a'] }, (t) => {
       traceId = t.id;
       t.update({ name: 'final', input: { q: 1 }, output: { answer: 42 }, tags: ['b'], public: false, release: 'r9' });
     });
     await handle.forceFlush();
-    expect(mergedTrace(receiver.events(), traceId)).toMatchObject({
+    expect(mergedTrace(receiver().events(), traceId)).toMatchObject({
       name: 'final',
       input: { q: 1 },
       output: { answer: 42 },
@@ -70,11 +50,11 @@ describe('trace fields from anywhere inside the trace', () => {
       public: false,
       release: 'r9',
     });
-    expect(observationNamed(receiver.events(), 'final').body).toMatchObject({ input: { q: 1 }, output: { answer: 42 } });
+    expect(observationNamed(receiver().events(), 'final').body).toMatchObject({ input: { q: 1 }, output: { answer: 42 } });
   });
 
   it('a trace() inside a trace is an observation of it, adding its trace fields, not a new trace', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     let outer = '';
     let inner = '';
     langfuse.trace({ name: 'outer' }, (t) => {
@@ -85,22 +65,22 @@ describe('trace fields from anywhere inside the trace', () => {
     });
     await handle.forceFlush();
     expect(inner).toBe(outer);
-    expect(treeOf(receiver.events(), outer)).toEqual(['span inner <- outer', 'span outer <- (root)']);
-    expect(mergedTrace(receiver.events(), outer)).toMatchObject({ name: 'outer', userId: 'user-2' });
+    expect(treeOf(receiver().events(), outer)).toEqual(['span inner <- outer', 'span outer <- (root)']);
+    expect(mergedTrace(receiver().events(), outer)).toMatchObject({ name: 'outer', userId: 'user-2' });
   });
 
   it('a span with no trace around it starts one', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     const traceId = langfuse.span({ name: 'lonely' }, (span) => span.traceId);
     await handle.forceFlush();
-    expect(treeOf(receiver.events(), traceId)).toEqual(['span lonely <- (root)']);
-    expect(mergedTrace(receiver.events(), traceId)).toMatchObject({ name: 'lonely' });
+    expect(treeOf(receiver().events(), traceId)).toEqual(['span lonely <- (root)']);
+    expect(mergedTrace(receiver().events(), traceId)).toMatchObject({ name: 'lonely' });
   });
 });
 
 describe('observations that cannot be wrapped in a callback', () => {
   it('start/end handles build the same tree, and run() makes one active', async () => {
-    handle = setupFor(receiver, { mode: 'batch' });
+    const handle = setup({ mode: 'batch' });
     const t = langfuse.startTrace({ name: 'manual', userId: 'user-3' });
     const span = t.startSpan({ name: 'manual-span', input: 'in' });
     const generation = span.startGeneration({ name: 'manual-generation', model: 'claude' });
@@ -121,7 +101,7 @@ describe('observations that cannot be wrapped in a callback', () => {
     t.update({ output: 'too late' });
 
     await handle.forceFlush();
-    const events = receiver.events();
+    const events = receiver().events();
     expect(treeOf(events, t.id)).toEqual([
       'event inside-run <- manual-span',
       'generation manual-generation <- manual-span',
@@ -131,11 +111,11 @@ describe('observations that cannot be wrapped in a callback', () => {
     ]);
     expect(observationNamed(events, 'manual-generation').body).toMatchObject({ model: 'claude', output: 'text', usageDetails: { input: 3, output: 4 } });
     expect(mergedTrace(events, t.id)).toMatchObject({ userId: 'user-3', output: 'done' });
-    expect(logs.text()).not.toMatch(/ended Span|only call end\(\) on a span once/);
+    expect(logs().text()).not.toMatch(/ended Span|only call end\(\) on a span once/);
   });
 
   it('updateObservation() updates the active observation; currentTraceId() names its trace', async () => {
-    handle = setupFor(receiver, { mode: 'sync' });
+    const handle = setup({ mode: 'sync' });
     let traceId: string | undefined;
     langfuse.trace({ name: 'outer' }, () => {
       langfuse.generation({ name: 'llm' }, () => {
@@ -145,7 +125,7 @@ describe('observations that cannot be wrapped in a callback', () => {
     });
     await handle.forceFlush();
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(observationNamed(receiver.events(), 'llm').body).toMatchObject({
+    expect(observationNamed(receiver().events(), 'llm').body).toMatchObject({
       traceId,
       model: 'gpt-4o-mini',
       output: 'streamed',
