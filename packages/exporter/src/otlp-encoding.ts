@@ -41,5 +41,6 @@ export async function encodeOtlpBatches(spans: ReadableSpan[], encoding: OtlpEnc
       raw.push({ spans: group, bytes });
     }
   }
-  return Promise.all(raw.map(async ({ spans: group, bytes }) => ({ spans: group, body: await gzipAsync(bytes) })));
+  // Level 1: about 2.5x less CPU than the default 6 for ~20% more bytes, still far smaller than uncompressed JSON.
+  return Promise.all(raw.map(async ({ spans: group, bytes }) => ({ spans: group, body: await gzipAsync(bytes, { level: 1 }) })));
 }
