@@ -4,10 +4,21 @@ import type { EventOutcome } from './ingestion-delivery.js';
 import type { SerializedEvent } from './serialized-event.js';
 import type { TraceCreateMemory } from './trace-create-memory.js';
 
-/** Counts what happened to each span sent over OTLP (the unit there is the span) into the same counters. */
-export function accountSpanOutcomes(outcomes: ReadonlyMap<unknown, EventOutcome>, stats: StatsRecorder): ExportResult {
+/** Adds `item` to its reason's list. */
+function collect<T>(into: Map<string, T[]> | undefined, reason: string, item: T): void {
+  if (!into) return;
+  const list = into.get(reason);
+  if (list) list.push(item);
+  else into.set(reason, [item]);
+}
+
+/**
+ * Counts what happened to each span sent over OTLP (the unit there is the span) into the same counters;
+ * `failed`, when given, receives the spans not delivered by reason (for the dead-letter).
+ */
+export function accountSpanOutcomes<K>(outcomes: ReadonlyMap<K, EventOutcome>, stats: StatsRecorder, failed?: Map<string, K[]>): ExportResult {
   const failures = new Map<string, number>();
-  for (const outcome of outcomes.values()) {
+  for (const [key, outcome] of outcomes) {
     if (outcome.kind === 'accepted') {
       stats.add('spansExported');
       continue;
@@ -15,6 +26,7 @@ export function accountSpanOutcomes(outcomes: ReadonlyMap<unknown, EventOutcome>
     if (outcome.kind === 'rejected') stats.reject(outcome.reason);
     else stats.drop(outcome.reason);
     failures.set(outcome.reason, (failures.get(outcome.reason) ?? 0) + 1);
+    collect(failed, outcome.reason, key);
   }
   return toResult(failures, 'spans');
 }
@@ -30,12 +42,16 @@ function toResult(failures: ReadonlyMap<string, number>, unit: string): ExportRe
   return { code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${unit} not delivered: ${summary}`) };
 }
 
-/** Counts what happened to each event, remembers delivered trace-creates, and turns it into the export's result. */
+/**
+ * Counts what happened to each event, remembers delivered trace-creates, and turns it into the export's result;
+ * `failed`, when given, receives the events not delivered by reason (for the dead-letter).
+ */
 export function accountOutcomes(
   events: readonly SerializedEvent[],
   outcomes: ReadonlyMap<SerializedEvent, EventOutcome>,
   stats: StatsRecorder,
   memory: TraceCreateMemory,
+  failed?: Map<string, SerializedEvent[]>,
 ): ExportResult {
   const failedSpans = new Set<string>();
   const deliveredSpans = new Set<string>();
@@ -51,6 +67,7 @@ export function accountOutcomes(
     if (outcome.kind === 'rejected') stats.reject(outcome.reason);
     else stats.drop(outcome.reason);
     failures.set(outcome.reason, (failures.get(outcome.reason) ?? 0) + 1);
+    collect(failed, outcome.reason, event);
     if (event.spanId) failedSpans.add(event.spanId);
   }
   for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) stats.add('spansExported');

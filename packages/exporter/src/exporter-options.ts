@@ -1,4 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { OnDropHook } from './dead-letter.js';
 import type { MaskFunction } from './mapping/index.js';
 
 /** Options of {@link LangfuseSpanExporter}. Every option falls back to an environment variable or a default. */
@@ -52,6 +53,33 @@ export interface LangfuseExporterOptions {
   transport?: TransportSetting;
   /** Body encoding on the OTLP path. Env: `LANGFUSE_OTLP_ENCODING`. Default `'protobuf'`. */
   otlpEncoding?: 'protobuf' | 'json';
+  /**
+   * Cap on memory held for delivery: bytes of serialized events and request bodies of every export in flight.
+   * An export that would go over it is dropped (reason `memory-cap`). Env: `LANGFUSE_MAX_BUFFERED_BYTES`.
+   * Default 67 108 864 (64 MiB); at least `maxEventBytes`.
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Called with the events the exporter gives up on and why: rejected for good by the server or dropped (retries
+   * exhausted, deadline, network, circuit open, memory cap, ...). Exceptions and rejections are caught and logged once.
+   */
+  onDrop?: OnDropHook;
+  /**
+   * Append what the exporter gives up on to this JSONL file (one record per event, or per span on the OTLP path;
+   * never a key), to replay later with `otel-langfuse-replay`. Env: `LANGFUSE_DEAD_LETTER_PATH`. Default: no file.
+   */
+  deadLetterPath?: string;
+  /** Largest size of the dead-letter file; later records are counted, not written. Env: `LANGFUSE_DEAD_LETTER_MAX_BYTES`. Default 52 428 800 (50 MiB). */
+  deadLetterMaxBytes?: number;
+  /**
+   * Consecutive failed requests (network errors, timeouts, 408/429/5xx after their retries) after which the
+   * exporter stops sending for a cool-down; 0 turns the circuit breaker off. Env: `LANGFUSE_CIRCUIT_BREAKER_THRESHOLD`. Default 5.
+   */
+  circuitBreakerThreshold?: number;
+  /** First cool-down of an open circuit, in ms; doubled after each failed probe. Env: `LANGFUSE_CIRCUIT_BREAKER_COOLDOWN_MS`. Default 10 000. */
+  circuitBreakerCooldownMs?: number;
+  /** Longest cool-down, in ms. Default 300 000; at least `circuitBreakerCooldownMs`. */
+  circuitBreakerMaxCooldownMs?: number;
 }
 
 export type TransportSetting = 'ingestion' | 'otlp' | 'auto';
@@ -77,6 +105,14 @@ export interface ResolvedExporterConfig {
   additionalHeaders: Record<string, string>;
   transport: TransportSetting;
   otlpEncoding: 'protobuf' | 'json';
+  maxBufferedBytes: number;
+  onDrop: OnDropHook | undefined;
+  /** Absolute. */
+  deadLetterPath: string | undefined;
+  deadLetterMaxBytes: number;
+  circuitBreakerThreshold: number;
+  circuitBreakerCooldownMs: number;
+  circuitBreakerMaxCooldownMs: number;
 }
 
 export const DEFAULT_BASE_URL = 'https://cloud.langfuse.com';
@@ -91,4 +127,9 @@ export const DEFAULTS = {
   maxRetryDelayMs: 10_000,
   maxConcurrentRequests: 4,
   maxPendingExports: 64,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  deadLetterMaxBytes: 50 * 1024 * 1024,
+  circuitBreakerThreshold: 5,
+  circuitBreakerCooldownMs: 10_000,
+  circuitBreakerMaxCooldownMs: 300_000,
 } as const;

@@ -28,10 +28,39 @@ export interface ExporterStats {
   transport: 'ingestion' | 'otlp';
   /** Spans sent again on the other path after `'auto'` switched. */
   spansResent: number;
+  // The fields below are always present on a running exporter's stats; optional only so that stats objects made
+  // elsewhere (a disabled setup's) still type-check.
+  /** Bytes of serialized events and request bodies held for delivery now (capped by `maxBufferedBytes`). */
+  bufferedBytes?: number;
+  /** The most ever held at once. */
+  peakBufferedBytes?: number;
+  /** `closed` (sending), `open` (not sending after repeated failures), `half-open` (one probe request out). */
+  circuitState?: 'closed' | 'open' | 'half-open';
+  /** Times the circuit breaker opened (re-opening after a failed probe included). */
+  circuitOpened?: number;
+  /** Records written to the dead-letter file (events on the legacy path, spans on the OTLP path). */
+  deadLettered?: number;
+  /** Records not written to the dead-letter file, by reason (`file-full`, `buffer-full`, `write-error`, `closed`). */
+  deadLetterSkipped?: Record<string, number>;
+}
+
+/** The extra, live figures of a snapshot. */
+export type LiveStats = Pick<ExporterStats, 'exportsInFlight' | 'transport'> &
+  Partial<Pick<ExporterStats, 'bufferedBytes' | 'peakBufferedBytes' | 'circuitState' | 'circuitOpened' | 'deadLettered' | 'deadLetterSkipped'>>;
+
+/** Every counter at zero: the stats of an exporter that never ran (e.g. tracing turned off). */
+export function emptyExporterStats(): ExporterStats {
+  return new StatsRecorder().snapshot({ exportsInFlight: 0, transport: 'ingestion' });
+}
+
+/** Told of every drop and rejection as it is counted (the periodic summary line). */
+export interface DropObserver {
+  drop(reason: string, count: number): void;
+  reject(reason: string, count: number): void;
 }
 
 export class StatsRecorder {
-  private readonly counters: Omit<ExporterStats, 'exportsInFlight' | 'eventsRejected' | 'eventsDropped' | 'transport'> = {
+  private readonly counters: Omit<ExporterStats, keyof LiveStats | 'eventsRejected' | 'eventsDropped'> = {
     spansReceived: 0,
     spansFiltered: 0,
     spansExported: 0,
@@ -45,26 +74,36 @@ export class StatsRecorder {
   };
   private readonly rejected = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
+  observer: DropObserver | undefined;
 
   add(name: keyof StatsRecorder['counters'], amount = 1): void {
     this.counters[name] += amount;
   }
 
   reject(reason: string, count = 1): void {
-    if (count > 0) this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + count);
+    if (count <= 0) return;
+    this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + count);
+    this.observer?.reject(reason, count);
   }
 
   drop(reason: string, count = 1): void {
-    if (count > 0) this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + count);
+    if (count <= 0) return;
+    this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + count);
+    this.observer?.drop(reason, count);
   }
 
-  snapshot(exportsInFlight: number, transport: ExporterStats['transport']): ExporterStats {
+  snapshot(live: LiveStats): ExporterStats {
     return {
       ...this.counters,
       eventsRejected: Object.fromEntries(this.rejected),
       eventsDropped: Object.fromEntries(this.dropped),
-      exportsInFlight,
-      transport,
+      bufferedBytes: 0,
+      peakBufferedBytes: 0,
+      circuitState: 'closed',
+      circuitOpened: 0,
+      deadLettered: 0,
+      deadLetterSkipped: {},
+      ...live,
     };
   }
 }

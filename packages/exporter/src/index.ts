@@ -1,7 +1,9 @@
 export { LangfuseSpanExporter } from './langfuse-span-exporter.js';
 export type { LangfuseExporterOptions, TransportSetting } from './exporter-options.js';
 export type { LangfuseScore } from './score-input.js';
-export type { ExporterStats } from './exporter-stats.js';
+export { emptyExporterStats, type ExporterStats } from './exporter-stats.js';
+export type { DroppedEvent, OnDropHook } from './dead-letter.js';
+export type { DeadLetterRecord, DeadLetterIngestionRecord, DeadLetterOtlpRecord } from './dead-letter-record.js';
 export type { MaskFunction } from './mapping/index.js';
 export type {
   IngestionEvent,

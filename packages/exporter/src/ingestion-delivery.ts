@@ -1,6 +1,6 @@
 import { batchBody, splitIntoBatches } from './batch-splitter.js';
 import type { ComponentLogger } from './component-logger.js';
-import type { HttpTransport, TransportResult } from './http-transport.js';
+import type { RequestSender, TransportResult } from './http-transport.js';
 import type { IngestionResultItem, ObservationCreateEvent } from './ingestion-event.js';
 import { EVENT_TYPE_NOT_ACCEPTED, describeServerMessage, parseMultiStatus } from './ingestion-response.js';
 import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fallback.js';
@@ -61,7 +61,7 @@ export class IngestionDelivery {
   extendedTypesSupported = true;
 
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: RequestSender,
     private readonly options: DeliveryOptions,
     private readonly log: ComponentLogger,
   ) {}

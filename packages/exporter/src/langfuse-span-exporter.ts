@@ -3,46 +3,36 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { accountOutcomes, accountSpanOutcomes, combineResults } from './account-outcomes.js';
 import { ComponentLogger } from './component-logger.js';
 import { describeError } from './describe-error.js';
-import type { LangfuseExporterOptions, ResolvedExporterConfig } from './exporter-options.js';
+import { buildPipeline, type Pipeline } from './exporter-pipeline.js';
+import type { LangfuseExporterOptions } from './exporter-options.js';
 import { StatsRecorder, type ExporterStats } from './exporter-stats.js';
 import type { ScoreCreateEvent } from './ingestion-event.js';
-import { HttpTransport } from './http-transport.js';
 import { InFlightTracker } from './in-flight-tracker.js';
-import { IngestionDelivery, type EventOutcome } from './ingestion-delivery.js';
-import { createSpanMapper } from './mapping/index.js';
-import { maskSpan } from './masked-span.js';
-import { OtlpDelivery } from './otlp-delivery.js';
-import { OTLP_CONTENT_TYPES } from './otlp-encoding.js';
-import { filterSpans, prepareEvents, type PrepareDeps } from './prepare-events.js';
+import type { EventOutcome } from './ingestion-delivery.js';
+import { filterSpans, prepareEvents } from './prepare-events.js';
 import { resolveExporterConfig } from './resolve-exporter-config.js';
 import { toScoreEvent, type LangfuseScore } from './score-input.js';
-import { ScoreQueue } from './score-queue.js';
 import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
-import { TransportRoute } from './transport-route.js';
-import { SDK_NAME, SDK_VERSION } from './version.js';
-
-const INGESTION_PATH = '/api/public/ingestion';
-const OTLP_PATH = '/api/public/otel/v1/traces';
+import { SDK_NAME } from './version.js';
 
 type State = 'running' | 'shutting-down' | 'shutdown';
 
-/** What the exporter needs once its config is valid. */
-interface Pipeline {
-  config: ResolvedExporterConfig;
-  prepare: PrepareDeps;
-  route: TransportRoute;
-  ingestion: { transport: HttpTransport; delivery: IngestionDelivery };
-  otlp: { transport: HttpTransport; delivery: OtlpDelivery };
-  scores: ScoreQueue;
-}
+/** Reasons the exporter sheds a whole export before doing any work for it. */
+type ShedReason = 'too-many-pending-exports' | 'circuit-open' | 'memory-cap';
 
 const FAILED = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${message}`) });
+const SUCCESS: ExportResult = { code: ExportResultCode.SUCCESS };
+
+/** Longest wait for the dead-letter file at shutdown (a local append; a stuck disk must not hold the exit). */
+const DEAD_LETTER_CLOSE_MS = 2_000;
 
 /**
  * An OpenTelemetry `SpanExporter` that turns ended spans into Langfuse ingestion events and posts them to
- * `/api/public/ingestion`. It never throws into the host app: a bad config disables it with one diagnostic, and
- * every delivery problem is counted in {@link LangfuseSpanExporter.stats}.
+ * `/api/public/ingestion` (or the OTLP endpoint). It never throws into the host app: a bad config disables it with
+ * one diagnostic, and every delivery problem is counted in {@link LangfuseSpanExporter.stats}. Memory held for
+ * delivery is capped, a server that keeps failing is left alone for a while (circuit breaker), and what is given up
+ * on goes to the `onDrop` hook and the dead-letter file.
  */
 export class LangfuseSpanExporter implements SpanExporter {
   private readonly log: ComponentLogger;
@@ -56,14 +46,21 @@ export class LangfuseSpanExporter implements SpanExporter {
   constructor(options: LangfuseExporterOptions = {}) {
     const resolved = resolveExporterConfig(options ?? {});
     const secret = resolved.ok ? resolved.config.secretKey : undefined;
-    this.log = new ComponentLogger(SDK_NAME, [secret, process.env['LANGFUSE_SECRET_KEY']]);
+    // The option as given too: a config refused for another reason (a bad URL) may still quote it.
+    const given: unknown = options?.secretKey;
+    this.log = new ComponentLogger(SDK_NAME, [secret, typeof given === 'string' ? given.trim() : undefined, process.env['LANGFUSE_SECRET_KEY']]);
     for (const warning of resolved.warnings) this.log.warn(warning);
     if (!resolved.ok) {
       this.log.error(`exporting to Langfuse is disabled: ${resolved.reason}. Spans will be dropped (counted in stats().eventsDropped.disabled).`);
       return;
     }
     try {
-      this.pipeline = this.buildPipeline(resolved.config);
+      this.pipeline = buildPipeline(resolved.config, {
+        stats: this.stats_,
+        log: this.log,
+        memory: this.memory,
+        sendScores: (pipeline, scores) => this.sendScores(pipeline, scores),
+      });
     } catch (error) {
       this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);
     }
@@ -94,6 +91,8 @@ export class LangfuseSpanExporter implements SpanExporter {
       if (!this.pipeline.scores.add(event)) {
         this.stats_.drop('score-queue-full');
         this.log.once('warn', 'score-queue-full', 'too many scores are waiting to be sent; dropping new ones until the queue drains');
+        const serialized = serializeEvent(event, this.pipeline.config.maxEventBytes, undefined);
+        if (serialized.ok) this.pipeline.deadLetter.events([serialized.serialized], 'score-queue-full');
       }
     } catch (error) {
       this.log.once('error', 'score-failed', `a score could not be queued: ${describeError(error)}`);
@@ -102,7 +101,19 @@ export class LangfuseSpanExporter implements SpanExporter {
 
   /** Counters since construction: spans, events sent, rejected and dropped by reason, retries, requests, bytes. */
   stats(): ExporterStats {
-    return this.stats_.snapshot(this.inFlight.size, this.pipeline?.route.current ?? 'ingestion');
+    const pipeline = this.pipeline;
+    return this.stats_.snapshot({
+      exportsInFlight: this.inFlight.size,
+      transport: pipeline?.route.current ?? 'ingestion',
+      ...(pipeline && {
+        bufferedBytes: pipeline.budget.used,
+        peakBufferedBytes: pipeline.budget.peak,
+        circuitState: pipeline.breaker.state,
+        circuitOpened: pipeline.breaker.opened,
+        deadLettered: pipeline.deadLetterFile?.written ?? 0,
+        deadLetterSkipped: pipeline.deadLetterFile?.skipped ?? {},
+      }),
+    });
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
@@ -119,27 +130,26 @@ export class LangfuseSpanExporter implements SpanExporter {
     const count = Array.isArray(spans) ? spans.length : 0;
     try {
       this.stats_.add('spansReceived', count);
+      const pipeline = this.pipeline;
       if (this.state === 'shutdown') {
         this.stats_.drop('shutdown', count);
+        pipeline?.deadLetter.spansLater(spans, 'shutdown', pipeline.route.current);
         return done(FAILED('the exporter is shut down'));
       }
-      if (!this.pipeline) {
+      if (!pipeline) {
         this.stats_.drop('disabled', count);
-        return done({ code: ExportResultCode.SUCCESS });
+        return done(SUCCESS);
       }
-      if (this.inFlight.size >= this.pipeline.config.maxPendingExports) {
-        this.stats_.drop('too-many-pending-exports', count);
-        this.log.once('warn', 'pending-exports', `more than ${this.pipeline.config.maxPendingExports} exports are pending (the server is slow or down); dropping spans until they drain`);
-        return done(FAILED('too many pending exports'));
-      }
-      const deadline = Date.now() + this.pipeline.config.exportTimeoutMs;
+      const shed = this.shedReason(pipeline);
+      if (shed) return done(this.shed(pipeline, spans, shed));
+      const deadline = Date.now() + pipeline.config.exportTimeoutMs;
       // export() runs inside the span.end() that filled the batch: do the work on a later turn of the event loop.
       const task = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.exportNow(this.pipeline!, spans, deadline))
-        .then(done, (error: unknown) => this.failUnexpectedly(error, count, done));
+        .then(() => this.exportNow(pipeline, spans, deadline))
+        .then(done, (error: unknown) => this.failUnexpectedly(error, spans, done));
       this.inFlight.track(task);
     } catch (error) {
-      this.failUnexpectedly(error, count, done);
+      this.failUnexpectedly(error, spans, done);
     }
   }
 
@@ -147,6 +157,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   async forceFlush(): Promise<void> {
     // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
     await Promise.all([this.inFlight.settled(), this.pipeline?.scores.flush()]);
+    await this.pipeline?.deadLetter.flush();
   }
 
   /** Waits for exports in flight (bounded by the export timeout), then closes connections. Idempotent. */
@@ -157,26 +168,55 @@ export class LangfuseSpanExporter implements SpanExporter {
 
   private async shutdownOnce(): Promise<void> {
     this.state = 'shutting-down';
-    if (this.pipeline) {
-      await this.pipeline.scores.flush();
-      const settled = await this.inFlight.settledWithin(this.pipeline.config.exportTimeoutMs + 1_000);
+    const pipeline = this.pipeline;
+    if (pipeline) {
+      await pipeline.scores.flush();
+      const settled = await this.inFlight.settledWithin(pipeline.config.exportTimeoutMs + 1_000);
       if (!settled) this.log.warn('shutdown: exports still in flight after the export timeout were aborted');
-      this.pipeline.ingestion.transport.shutdown();
-      this.pipeline.otlp.transport.shutdown();
+      pipeline.ingestion.transport.shutdown();
+      pipeline.otlp.transport.shutdown();
       await this.inFlight.settledWithin(1_000);
+      await settleWithin(pipeline.deadLetter.close(), DEAD_LETTER_CLOSE_MS);
+      pipeline.summary.flush();
     }
     this.state = 'shutdown';
   }
 
-  private failUnexpectedly(error: unknown, spanCount: number, done: (result: ExportResult) => void): void {
-    this.stats_.drop('internal-error', spanCount);
-    this.log.error(`export failed unexpectedly (${spanCount} spans dropped): ${describeError(error)}`);
+  /** Why this export should be refused at once, if it should: nothing is mapped, serialized or sent for it. */
+  private shedReason(pipeline: Pipeline): ShedReason | undefined {
+    if (this.inFlight.size >= pipeline.config.maxPendingExports) return 'too-many-pending-exports';
+    if (pipeline.breaker.refusesNow()) return 'circuit-open';
+    if (pipeline.budget.full) return 'memory-cap';
+    return undefined;
+  }
+
+  /**
+   * Counts and dead-letters a refused export. Reported to the processor as handled (SUCCESS): a FAILED result makes
+   * the SDK's processors log an error for every batch (the simple processor: every span), a log storm exactly
+   * when the server is down. The counters, the summary line and the dead-letter are the record.
+   */
+  private shed(pipeline: Pipeline, spans: ReadableSpan[], reason: ShedReason): ExportResult {
+    this.stats_.drop(reason, spans.length);
+    if (reason === 'too-many-pending-exports') {
+      this.log.once('warn', 'pending-exports', `more than ${pipeline.config.maxPendingExports} exports are pending (the server is slow or down); dropping spans until they drain`);
+    } else if (reason === 'memory-cap') {
+      this.log.once('warn', 'memory-cap', `the exporter holds maxBufferedBytes (${pipeline.config.maxBufferedBytes} bytes) for delivery (the server is slow or down); dropping spans until it drains`);
+    }
+    pipeline.deadLetter.spansLater(spans, reason, pipeline.route.current);
+    return SUCCESS;
+  }
+
+  private failUnexpectedly(error: unknown, spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    const count = Array.isArray(spans) ? spans.length : 0;
+    this.stats_.drop('internal-error', count);
+    this.log.error(`export failed unexpectedly (${count} spans dropped): ${describeError(error)}`);
+    if (this.pipeline && Array.isArray(spans)) this.pipeline.deadLetter.spansLater(spans, 'internal-error', this.pipeline.route.current);
     done(FAILED('export failed unexpectedly'));
   }
 
   private async exportNow(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const kept = filterSpans(spans, pipeline.prepare);
-    if (kept.length === 0) return { code: ExportResultCode.SUCCESS };
+    if (kept.length === 0) return SUCCESS;
     return pipeline.route.current === 'otlp'
       ? this.viaOtlp(pipeline, kept, deadline)
       : this.viaIngestion(pipeline, kept, deadline);
@@ -188,39 +228,63 @@ export class LangfuseSpanExporter implements SpanExporter {
    */
   private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const events = prepareEvents(spans, pipeline.prepare);
-    const outcomes = await pipeline.ingestion.delivery.deliver(events, deadline);
-    const refused = this.refusedForPath(pipeline, 'ingestion', events, outcomes);
-    if (!refused) return accountOutcomes(events, outcomes, this.stats_, this.memory);
+    const reservation = pipeline.budget.open();
+    try {
+      const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
+      const outcomes = await pipeline.ingestion.delivery.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
+      if (overCap.size > 0) {
+        this.log.once('warn', 'memory-cap', `the exporter holds maxBufferedBytes (${pipeline.config.maxBufferedBytes} bytes) for delivery (the server is slow or down); dropping events until it drains`);
+        for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
+      }
+      const refused = this.refusedForPath(pipeline, 'ingestion', events, outcomes);
+      if (!refused) return this.accountEvents(pipeline, events, outcomes);
 
-    pipeline.route.switchFrom('ingestion', refused.reason);
-    const resend = spans.filter((span) => refused.spanIds.has(span.spanContext().spanId) || refused.traceIds.has(span.spanContext().traceId));
-    this.stats_.add('spansResent', resend.length);
-    const kept = events.filter((event) => !refused.events.has(event));
-    const legacy = accountOutcomes(kept, outcomes, this.stats_, this.memory);
-    return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline));
+      pipeline.route.switchFrom('ingestion', refused.reason);
+      const resend = spans.filter((span) => refused.spanIds.has(span.spanContext().spanId) || refused.traceIds.has(span.spanContext().traceId));
+      this.stats_.add('spansResent', resend.length);
+      const kept = events.filter((event) => !refused.events.has(event));
+      const legacy = this.accountEvents(pipeline, kept, outcomes);
+      return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline));
+    } finally {
+      reservation.release();
+    }
   }
 
   /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
   private async viaOtlp(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const { mask } = pipeline.config;
-    const onMaskFailure = () => this.log.once('debug', 'mapping-mask-failed', `mask threw; the value was replaced by a marker`);
-    const sent = mask ? spans.map((span) => maskSpan(span, mask, onMaskFailure)) : spans;
-    const outcomes = await pipeline.otlp.delivery.deliver(sent, deadline);
-    let reason: string | undefined;
-    const resend: ReadableSpan[] = [];
-    sent.forEach((span, i) => {
-      const outcome = outcomes.get(span);
-      if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
-      reason ??= outcome.reason;
-      resend.push(spans[i]!);
-      outcomes.delete(span);
-    });
-    const otlp = accountSpanOutcomes(outcomes, this.stats_);
-    if (reason === undefined) return otlp;
+    const sent = pipeline.maskForOtlp(spans);
+    const original = new Map(sent.map((span, i) => [span, spans[i]!]));
+    const reservation = pipeline.budget.open();
+    try {
+      const outcomes = await pipeline.otlp.delivery.deliver(sent, deadline, reservation);
+      let reason: string | undefined;
+      const resend: ReadableSpan[] = [];
+      sent.forEach((span, i) => {
+        const outcome = outcomes.get(span);
+        if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
+        reason ??= outcome.reason;
+        resend.push(spans[i]!);
+        outcomes.delete(span);
+      });
+      const failed = new Map<string, ReadableSpan[]>();
+      const otlp = accountSpanOutcomes(outcomes, this.stats_, failed);
+      for (const [why, list] of failed) pipeline.deadLetter.spans(list.map((span) => original.get(span) ?? span), why, 'otlp');
+      if (reason === undefined) return otlp;
 
-    pipeline.route.switchFrom('otlp', reason);
-    this.stats_.add('spansResent', resend.length);
-    return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline));
+      pipeline.route.switchFrom('otlp', reason);
+      this.stats_.add('spansResent', resend.length);
+      return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline));
+    } finally {
+      reservation.release();
+    }
+  }
+
+  /** Counts the legacy path's outcomes and dead-letters what was not delivered. */
+  private accountEvents(pipeline: Pipeline, events: readonly SerializedEvent[], outcomes: ReadonlyMap<SerializedEvent, EventOutcome>): ExportResult {
+    const failed = new Map<string, SerializedEvent[]>();
+    const result = accountOutcomes(events, outcomes, this.stats_, this.memory, failed);
+    for (const [reason, list] of failed) pipeline.deadLetter.events(list, reason);
+    return result;
   }
 
   /** Scores always take the legacy path: every Langfuse version, v4 and Cloud included, accepts them there. */
@@ -233,8 +297,15 @@ export class LangfuseSpanExporter implements SpanExporter {
         if (outcome.ok) events.push(outcome.serialized);
         else this.stats_.drop('event-too-large');
       }
-      const outcomes = await pipeline.ingestion.delivery.deliver(events, deadline);
-      accountOutcomes(events, outcomes, this.stats_, this.memory);
+      const reservation = pipeline.budget.open();
+      try {
+        const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
+        const outcomes = await pipeline.ingestion.delivery.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
+        for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
+        this.accountEvents(pipeline, events, outcomes);
+      } finally {
+        reservation.release();
+      }
     })().catch((error: unknown) => {
       this.stats_.drop('internal-error', scores.length);
       this.log.error(`sending scores failed unexpectedly: ${describeError(error)}`);
@@ -263,83 +334,17 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
     return reason === undefined ? undefined : { reason, events: refused, spanIds, traceIds };
   }
+}
 
-  private buildPipeline(config: ResolvedExporterConfig): Pipeline {
-    const retry = { initialDelayMs: config.initialRetryDelayMs, maxDelayMs: config.maxRetryDelayMs };
-    const transportFor = (url: URL, headers: Record<string, string>) =>
-      new HttpTransport({
-        url,
-        username: config.publicKey,
-        password: config.secretKey,
-        headers: {
-          ...config.additionalHeaders,
-          ...headers,
-          'x-langfuse-sdk-name': SDK_NAME,
-          'x-langfuse-sdk-version': SDK_VERSION,
-          'x-langfuse-public-key': config.publicKey,
-        },
-        requestTimeoutMs: config.requestTimeoutMs,
-        maxRetries: config.maxRetries,
-        maxSockets: config.maxConcurrentRequests,
-        retry,
-        maxRetryAfterMs: config.exportTimeoutMs,
-        onRequest: (bytes) => {
-          this.stats_.add('requests');
-          this.stats_.add('bytesSent', bytes);
-        },
-        onRetry: (reason) => {
-          this.stats_.add('retries');
-          this.log.debug(`retrying a request after ${reason}`);
-        },
-      });
-
-    const ingestionUrl = new URL(config.baseUrl + INGESTION_PATH);
-    // The legacy path takes JSON only, never gzip: a gzipped body fails there as invalid JSON.
-    const ingestionTransport = transportFor(ingestionUrl, { 'content-type': 'application/json' });
-    const ingestionDelivery = new IngestionDelivery(
-      ingestionTransport,
-      {
-        endpoint: ingestionUrl.href,
-        maxBatchBytes: config.maxBatchBytes,
-        maxEventBytes: config.maxEventBytes,
-        maxRetries: config.maxRetries,
-        retry,
-        resendsRefusedTypes: config.transport === 'auto',
-        onEventRetryRound: () => this.stats_.add('retries'),
-        onDowngraded: (count) => this.stats_.add('eventsDowngraded', count),
-      },
-      this.log,
-    );
-
-    const otlpUrl = new URL(config.baseUrl + OTLP_PATH);
-    const otlpTransport = transportFor(otlpUrl, {
-      'content-type': OTLP_CONTENT_TYPES[config.otlpEncoding],
-      'content-encoding': 'gzip',
-      // Without it a Langfuse v4 server may hold the data back for up to 10 minutes.
-      'x-langfuse-ingestion-version': '4',
-    });
-    const otlpDelivery = new OtlpDelivery(otlpTransport, { endpoint: otlpUrl.href, encoding: config.otlpEncoding, maxBatchBytes: config.maxBatchBytes }, this.log);
-
-    const mapper = createSpanMapper(
-      { environment: config.environment, release: config.release, mask: config.mask },
-      (note) => this.log.once('debug', `mapping-${note.code}`, note.message),
-    );
-    const prepare: PrepareDeps = {
-      mapper,
-      memory: this.memory,
-      stats: this.stats_,
-      log: this.log,
-      maxEventBytes: config.maxEventBytes,
-      shouldExportSpan: config.shouldExportSpan,
-    };
-    const pipeline: Pipeline = {
-      config,
-      prepare,
-      route: new TransportRoute(config.transport, config.baseUrl, this.log),
-      ingestion: { transport: ingestionTransport, delivery: ingestionDelivery },
-      otlp: { transport: otlpTransport, delivery: otlpDelivery },
-      scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => this.sendScores(pipeline, scores) }),
-    };
-    return pipeline;
-  }
+/** Waits for `promise` at most `ms` (an unref'd timer); never rejects. */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }

@@ -1,7 +1,8 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ComponentLogger } from './component-logger.js';
-import type { HttpTransport } from './http-transport.js';
+import type { RequestSender } from './http-transport.js';
 import type { EventOutcome } from './ingestion-delivery.js';
+import type { Reservation } from './memory-budget.js';
 import { encodeOtlpBatches, type OtlpEncoding } from './otlp-encoding.js';
 import { readRequestAnswer } from './request-answer.js';
 
@@ -18,14 +19,23 @@ export interface OtlpDeliveryOptions {
  */
 export class OtlpDelivery {
   constructor(
-    private readonly transport: HttpTransport,
+    private readonly transport: RequestSender,
     private readonly options: OtlpDeliveryOptions,
     private readonly log: ComponentLogger,
   ) {}
 
-  async deliver(spans: readonly ReadableSpan[], deadline: number): Promise<Map<ReadableSpan, EventOutcome>> {
+  /**
+   * `reservation`, when given, must hold each encoded body while it waits and is sent; a body that does not fit
+   * is not sent and its spans are dropped as `memory-cap`. (The halves of a 413 reuse their parent's share.)
+   */
+  async deliver(spans: readonly ReadableSpan[], deadline: number, reservation?: Reservation): Promise<Map<ReadableSpan, EventOutcome>> {
     const outcomes = new Map<ReadableSpan, EventOutcome>();
-    const queue = await encodeOtlpBatches([...spans], this.options.encoding, this.options.maxBatchBytes);
+    const encoded = await encodeOtlpBatches([...spans], this.options.encoding, this.options.maxBatchBytes);
+    const queue = encoded.filter((batch) => {
+      if (!reservation || reservation.take(batch.body.length)) return true;
+      for (const span of batch.spans) outcomes.set(span, { kind: 'dropped', reason: 'memory-cap' });
+      return false;
+    });
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
       const result = await this.transport.send(batch.body, deadline);
       const answer = readRequestAnswer(result, { endpoint: this.options.endpoint, count: batch.spans.length, unit: 'spans', singleBytes: batch.body.length }, this.log);

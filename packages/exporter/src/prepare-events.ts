@@ -54,6 +54,21 @@ export function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps)
   return out;
 }
 
+/**
+ * The events of spans that will not be sent (for the dead-letter file and the `onDrop` hook): mapped and serialized
+ * like `prepareEvents`, but without touching the exporter's memory of traces or its counters.
+ */
+export function mapForDeadLetter(spans: readonly ReadableSpan[], mapper: SpanMapper, maxEventBytes: number): SerializedEvent[] {
+  const events = mergeTraceCreates(spans.flatMap((span) => mapper.map(span)));
+  const out: SerializedEvent[] = [];
+  for (const event of events) {
+    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
+    const outcome = serializeEvent(event, maxEventBytes, spanId);
+    if (outcome.ok) out.push(outcome.serialized);
+  }
+  return out;
+}
+
 function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats }: PrepareDeps): IngestionEvent[] {
   const events: IngestionEvent[] = [];
   for (const span of spans) {

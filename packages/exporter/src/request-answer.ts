@@ -32,6 +32,8 @@ export function readRequestAnswer(
 ): RequestAnswer {
   const { endpoint, count, unit } = request;
   if (result.kind === 'error') {
+    // The breaker logs its own state changes; a line per refused request would be a storm.
+    if (result.reason === 'circuit-open') return { kind: 'settled', outcome: { kind: 'dropped', reason: 'circuit-open' } };
     const reason = result.reason === 'network' ? `network-${result.code}` : result.reason;
     log.once('warn', `transport-${reason}`, `could not reach ${endpoint} (${result.code}: ${result.message}); ${count} ${unit} dropped after retries`);
     return { kind: 'settled', outcome: { kind: 'dropped', reason } };

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_BASE_URL, DEFAULTS, type LangfuseExporterOptions, type ResolvedExporterConfig } from './exporter-options.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -14,6 +15,10 @@ const NUMERIC_ENV: Partial<Record<NumericOption, string>> = {
   maxBatchBytes: 'LANGFUSE_MAX_BATCH_BYTES',
   maxEventBytes: 'LANGFUSE_MAX_EVENT_BYTES',
   maxRetries: 'LANGFUSE_MAX_RETRIES',
+  maxBufferedBytes: 'LANGFUSE_MAX_BUFFERED_BYTES',
+  deadLetterMaxBytes: 'LANGFUSE_DEAD_LETTER_MAX_BYTES',
+  circuitBreakerThreshold: 'LANGFUSE_CIRCUIT_BREAKER_THRESHOLD',
+  circuitBreakerCooldownMs: 'LANGFUSE_CIRCUIT_BREAKER_COOLDOWN_MS',
 };
 
 /** Lower bounds that keep the exporter working; `maxRetries` alone may be 0. */
@@ -27,6 +32,11 @@ const MINIMUMS: Record<NumericOption, number> = {
   maxRetryDelayMs: 0,
   maxConcurrentRequests: 1,
   maxPendingExports: 1,
+  maxBufferedBytes: 65_536,
+  deadLetterMaxBytes: 1024,
+  circuitBreakerThreshold: 0,
+  circuitBreakerCooldownMs: 10,
+  circuitBreakerMaxCooldownMs: 10,
 };
 
 /** A non-blank string, trimmed; anything else (including a number passed where a string belongs) is absent. */
@@ -86,6 +96,21 @@ function oneOf<T extends string>(option: unknown, envValue: string | undefined, 
   return fallback;
 }
 
+/** An absolute path for the dead-letter file, or undefined (none configured, or not a usable path: warned). */
+function resolveDeadLetterPath(option: unknown, env: Env, warnings: string[]): string | undefined {
+  if (option !== undefined && typeof option !== 'string') {
+    warnings.push('option deadLetterPath must be a file path; no dead-letter file');
+    return undefined;
+  }
+  const raw = nonEmpty(option) ?? nonEmpty(env['LANGFUSE_DEAD_LETTER_PATH']);
+  if (raw === undefined) return undefined;
+  if (raw.includes('\0')) {
+    warnings.push('deadLetterPath must not contain a NUL character; no dead-letter file');
+    return undefined;
+  }
+  return isAbsolute(raw) ? raw : resolve(raw);
+}
+
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -116,6 +141,15 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
   if (numbers.maxEventBytes > numbers.maxBatchBytes - 64) {
     warnings.push('maxEventBytes must be below maxBatchBytes; using maxBatchBytes - 64');
     numbers.maxEventBytes = numbers.maxBatchBytes - 64;
+  }
+
+  if (numbers.maxBufferedBytes < numbers.maxEventBytes) {
+    warnings.push(`maxBufferedBytes must be at least maxEventBytes (${numbers.maxEventBytes}); using ${numbers.maxEventBytes}`);
+    numbers.maxBufferedBytes = numbers.maxEventBytes;
+  }
+  if (numbers.circuitBreakerMaxCooldownMs < numbers.circuitBreakerCooldownMs) {
+    warnings.push(`circuitBreakerMaxCooldownMs must be at least circuitBreakerCooldownMs; using ${numbers.circuitBreakerCooldownMs}`);
+    numbers.circuitBreakerMaxCooldownMs = numbers.circuitBreakerCooldownMs;
   }
 
   const headers: Record<string, string> = {};
@@ -158,6 +192,8 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       additionalHeaders: headers,
       transport,
       otlpEncoding,
+      onDrop: fn(options.onDrop, 'onDrop'),
+      deadLetterPath: resolveDeadLetterPath(options.deadLetterPath, env, warnings),
     },
   };
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { context, SpanStatusCode } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
@@ -10,23 +9,12 @@ import {
   SimpleSpanProcessor,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import type { StoredEvent } from '@otel-langfuse/receiver';
 import type { LangfuseSpanExporter } from '../src/index.js';
-import { exportSpans, exporterFor, makeSpans } from './helpers.js';
+import { exportSpans, exporterFor, makeSpans, useContextManager, useExporterTestBed } from './helpers.js';
 
-let receiver: TestReceiver;
-const contextManager = new AsyncLocalStorageContextManager();
-
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(async () => {
-  context.disable();
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const { receiver } = useExporterTestBed();
+useContextManager();
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -75,13 +63,13 @@ describe.each([
   ['SimpleSpanProcessor', (e: LangfuseSpanExporter) => new SimpleSpanProcessor(e)],
 ])('a real NodeTracerProvider with %s', (_name, processor) => {
   it('stores exactly the expected events for one request', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const provider = providerWith(processor, exporter);
     const { traceId, rootId, llmId } = await handleRequest(provider);
     await provider.forceFlush();
     await exporter.forceFlush();
 
-    const stored = receiver.eventsForTrace(traceId);
+    const stored = receiver().eventsForTrace(traceId);
     const { traces, spans, generations, events } = byType(stored);
     expect(stored).toHaveLength(4);
 
@@ -126,7 +114,7 @@ describe.each([
     expect(events).toHaveLength(1);
     expect(events[0]!.body).toMatchObject({ traceId, parentObservationId: llmId, name: 'first-token', id: `${llmId}-e0` });
 
-    expect(receiver.contractViolations()).toEqual([]);
+    expect(receiver().contractViolations()).toEqual([]);
     expect(exporter.stats()).toMatchObject({ spansReceived: 2, spansExported: 2, eventsSent: 4 });
     await provider.shutdown();
   });
@@ -134,8 +122,8 @@ describe.each([
 
 describe('concurrency', () => {
   it('delivers every span when forceFlush starts many exports at once', async () => {
-    receiver.faults.push({ delayMs: 50, times: 20 });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ delayMs: 50, times: 20 });
+    const exporter = exporterFor(receiver());
     const provider = new NodeTracerProvider({
       spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 10, maxQueueSize: 1_000, scheduledDelayMillis: 60_000 })],
     });
@@ -143,29 +131,29 @@ describe('concurrency', () => {
     for (let i = 0; i < 100; i++) tracer.startSpan(`op-${i}`, { attributes: { 'langfuse.observation.type': 'event' } }).end();
     await provider.forceFlush();
     await exporter.forceFlush();
-    expect(receiver.events().filter((e) => e.type === 'event-create')).toHaveLength(100);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().events().filter((e) => e.type === 'event-create')).toHaveLength(100);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     expect(exporter.stats()).toMatchObject({ spansExported: 100, exportsInFlight: 0 });
     await provider.shutdown();
   });
 
   it('provider.shutdown() delivers what is queued and then the exporter refuses new work', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const provider = new NodeTracerProvider({
       spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 60_000 })],
     });
     const tracer = provider.getTracer('shutdown');
     for (let i = 0; i < 25; i++) tracer.startSpan(`queued-${i}`).end();
-    expect(receiver.events()).toHaveLength(0);
+    expect(receiver().events()).toHaveLength(0);
     await provider.shutdown();
-    expect(receiver.events().filter((e) => e.type === 'span-create')).toHaveLength(25);
+    expect(receiver().events().filter((e) => e.type === 'span-create')).toHaveLength(25);
     const after = await new Promise((resolve) => exporter.export([], resolve));
     expect(after).toMatchObject({ code: 1 });
   });
 
   it('makes its HTTP requests with tracing suppressed, so HTTP instrumentation never traces them', async () => {
     // HTTP instrumentations check isTracingSuppressed(context.active()) when a request starts: look at that moment.
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const suppressedAtRequest: boolean[] = [];
     const original = http.request;
     http.request = ((...args: Parameters<typeof http.request>) => {

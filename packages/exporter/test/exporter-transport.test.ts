@@ -1,73 +1,56 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExportResultCode } from '@opentelemetry/core';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
-import { exportSpans, exporterFor, makeSpans, succeeded } from './helpers.js';
+import { startTestReceiver } from '@otel-langfuse/test-support';
+import { exportSpans, exporterFor, makeSpans, succeeded, useExporterTestBed } from './helpers.js';
 import { LangfuseSpanExporter } from '../src/index.js';
 
-let receiver: TestReceiver;
-let logs: CapturedDiag;
+const { receiver, logs } = useExporterTestBed({ receiver: { secretKey: 'sk-lf-transport-secret-0123456789' }, captureDiag: true });
 
-beforeAll(async () => {
-  receiver = await startTestReceiver({ secretKey: 'sk-lf-transport-secret-0123456789' });
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => {
-  receiver.reset();
-  logs = captureDiag();
-});
-afterEach(() => {
-  // Whatever happened in the test, the secret key must not have reached a log line.
-  expect(logs.text()).not.toContain(receiver.secretKey);
-  logs.restore();
-});
-
-const observations = () => receiver.events().filter((e) => e.type !== 'trace-create');
+const observations = () => receiver().events().filter((e) => e.type !== 'trace-create');
 
 describe('exporter transport against the receiver', () => {
   it('posts JSON with Basic auth and attribution headers, and the server stores every event once', async () => {
-    const exporter = exporterFor(receiver, { additionalHeaders: { 'x-team': 'search' } });
+    const exporter = exporterFor(receiver(), { additionalHeaders: { 'x-team': 'search' } });
     const result = await exportSpans(exporter, makeSpans(3));
     expect(succeeded(result)).toBe(true);
     expect(observations()).toHaveLength(3);
-    const [request] = receiver.requests();
+    const [request] = receiver().requests();
     expect(request?.headers).toMatchObject({
       'content-type': 'application/json',
       'x-langfuse-sdk-name': '@otel-langfuse/exporter',
-      'x-langfuse-public-key': receiver.publicKey,
+      'x-langfuse-public-key': receiver().publicKey,
       'x-team': 'search',
     });
     expect(request?.headers['content-encoding']).toBeUndefined();
     expect(exporter.stats()).toMatchObject({ spansReceived: 3, spansExported: 3, requests: 1, retries: 0 });
-    expect(exporter.stats().eventsSent).toBe(receiver.events().length);
+    expect(exporter.stats().eventsSent).toBe(receiver().events().length);
     await exporter.shutdown();
   });
 
   it('retries 503 twice, then delivers exactly once', async () => {
-    receiver.faults.push({ status: 503, times: 2 });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ status: 503, times: 2 });
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, makeSpans(2)))).toBe(true);
     expect(observations()).toHaveLength(2);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     expect(exporter.stats()).toMatchObject({ requests: 3, retries: 2 });
     await exporter.shutdown();
   });
 
   it.each([500, 502, 504, 408])('retries %i', async (status) => {
-    receiver.faults.push({ status });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ status });
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, makeSpans(1)))).toBe(true);
     expect(exporter.stats().retries).toBe(1);
     await exporter.shutdown();
   });
 
   it('honours Retry-After in seconds and as an HTTP date', async () => {
-    receiver.faults.push(
+    receiver().faults.push(
       { status: 429, headers: { 'retry-after': '1' } },
       { status: 429, headers: { 'retry-after': new Date(Date.now() + 1_000).toUTCString() } },
     );
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, makeSpans(1)))).toBe(true);
     expect(exporter.stats().retries).toBe(2);
     expect(observations()).toHaveLength(1);
@@ -75,8 +58,8 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('does not wait for a Retry-After beyond its deadline', async () => {
-    receiver.faults.push({ status: 429, headers: { 'retry-after': '3600' } });
-    const exporter = exporterFor(receiver, { exportTimeoutMs: 2_000 });
+    receiver().faults.push({ status: 429, headers: { 'retry-after': '3600' } });
+    const exporter = exporterFor(receiver(), { exportTimeoutMs: 2_000 });
     const result = await exportSpans(exporter, makeSpans(1));
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(exporter.stats()).toMatchObject({ requests: 1, retries: 0 });
@@ -89,13 +72,13 @@ describe('exporter transport against the receiver', () => {
     [403, /suspended/],
     [400, /could not read/],
   ])('does not retry %i and says what to check, once', async (status, hint) => {
-    receiver.faults.push({ status, body: { message: 'nope' }, times: 2 });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ status, body: { message: 'nope' }, times: 2 });
+    const exporter = exporterFor(receiver());
     expect((await exportSpans(exporter, makeSpans(1))).code).toBe(ExportResultCode.FAILED);
     expect((await exportSpans(exporter, makeSpans(1))).code).toBe(ExportResultCode.FAILED);
     expect(exporter.stats().requests).toBe(2);
     expect(exporter.stats().eventsRejected[`http-${status}`]).toBe(4);
-    const errors = logs.lines.filter((l) => l.level === 'error' && l.message.includes(String(status)));
+    const errors = logs().lines.filter((l) => l.level === 'error' && l.message.includes(String(status)));
     expect(errors).toHaveLength(1);
     expect(errors[0]?.message).toMatch(hint);
     expect(errors[0]?.message).toContain('nope');
@@ -103,8 +86,8 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('splits a batch the server calls too large (413) and resends the halves', async () => {
-    receiver.faults.push({ status: 413, body: 'Request Entity Too Large' });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ status: 413, body: 'Request Entity Too Large' });
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, makeSpans(4)))).toBe(true);
     expect(observations()).toHaveLength(4);
     expect(exporter.stats().requests).toBe(3);
@@ -112,21 +95,21 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('keeps every request body within maxBatchBytes', async () => {
-    const exporter = exporterFor(receiver, { maxBatchBytes: 20_000, maxEventBytes: 10_000 });
+    const exporter = exporterFor(receiver(), { maxBatchBytes: 20_000, maxEventBytes: 10_000 });
     const spans = makeSpans(40, { 'langfuse.observation.input': 'x'.repeat(1_500) });
     expect(succeeded(await exportSpans(exporter, spans))).toBe(true);
     expect(observations()).toHaveLength(40);
-    expect(receiver.requests().length).toBeGreaterThan(2);
-    for (const request of receiver.requests()) expect(request.bodyBytes).toBeLessThanOrEqual(20_000);
+    expect(receiver().requests().length).toBeGreaterThan(2);
+    for (const request of receiver().requests()) expect(request.bodyBytes).toBeLessThanOrEqual(20_000);
     await exporter.shutdown();
   });
 
   it('replaces the input of an event over maxEventBytes by a marker naming its size', async () => {
-    const exporter = exporterFor(receiver, { maxEventBytes: 10_000 });
+    const exporter = exporterFor(receiver(), { maxEventBytes: 10_000 });
     expect(succeeded(await exportSpans(exporter, makeSpans(1, { 'langfuse.observation.input': 'y'.repeat(50_000) })))).toBe(true);
     // A root span's input is also the trace's input: both events are over the limit.
-    for (const stored of receiver.events()) expect(stored.body['input']).toMatch(/truncated by otel-langfuse: input was 50002 bytes/);
-    expect(receiver.events().map((e) => e.type).sort()).toEqual(['span-create', 'trace-create']);
+    for (const stored of receiver().events()) expect(stored.body['input']).toMatch(/truncated by otel-langfuse: input was 50002 bytes/);
+    expect(receiver().events().map((e) => e.type).sort()).toEqual(['span-create', 'trace-create']);
     expect(exporter.stats().eventsTruncated).toBe(2);
     await exporter.shutdown();
   });
@@ -136,8 +119,8 @@ describe('exporter transport against the receiver', () => {
   it('reads a 207: stores the successes and counts per-event 400s without retrying them', async () => {
     const spans = makeSpans(3);
     const bad = spans[0]!.spanContext().spanId;
-    receiver.faults.push({ eventErrors: { status: 400, message: 'Invalid input', match: idIs(bad) } });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ eventErrors: { status: 400, message: 'Invalid input', match: idIs(bad) } });
+    const exporter = exporterFor(receiver());
     const result = await exportSpans(exporter, spans);
     expect(result.code).toBe(ExportResultCode.FAILED);
     expect(result.error?.message).toContain('event-400');
@@ -146,22 +129,22 @@ describe('exporter transport against the receiver', () => {
     expect(stored).not.toContain(bad);
     expect(exporter.stats().eventsRejected['event-400']).toBe(1);
     expect(exporter.stats().requests).toBe(1);
-    expect(logs.lines.some((l) => l.level === 'debug' && l.message.includes(`${bad}-span-create`) && l.message.includes('Invalid input'))).toBe(true);
+    expect(logs().lines.some((l) => l.level === 'debug' && l.message.includes(`${bad}-span-create`) && l.message.includes('Invalid input'))).toBe(true);
     await exporter.shutdown();
   });
 
   it('resends only the events a 207 failed with 5xx', async () => {
     const spans = makeSpans(3);
     const flaky = spans[1]!.spanContext().spanId;
-    receiver.faults.push({ eventErrors: { status: 500, message: 'Internal', match: idIs(flaky) } });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ eventErrors: { status: 500, message: 'Internal', match: idIs(flaky) } });
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, spans))).toBe(true);
     expect(observations().map((e) => e.body['id'])).toContain(flaky);
     expect(observations()).toHaveLength(3);
-    const resend = receiver.requests()[1];
+    const resend = receiver().requests()[1];
     expect(resend?.eventCount).toBe(1);
     expect(exporter.stats()).toMatchObject({ requests: 2, retries: 1 });
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     await exporter.shutdown();
   });
 
@@ -171,7 +154,7 @@ describe('exporter transport against the receiver', () => {
     expect((await exportSpans(exporter, makeSpans(2))).code).toBe(ExportResultCode.FAILED);
     await exportSpans(exporter, makeSpans(2));
     expect(exporter.stats().eventsRejected['event-type-not-accepted']).toBeGreaterThanOrEqual(4);
-    expect(logs.lines.filter((l) => l.message.includes('events_only'))).toHaveLength(1);
+    expect(logs().lines.filter((l) => l.message.includes('events_only'))).toHaveLength(1);
     await exporter.shutdown();
     await v4.close();
   });
@@ -191,19 +174,19 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('gives up on a hanging server at its deadline', async () => {
-    receiver.faults.push({ hang: true, times: 50 });
-    const exporter = exporterFor(receiver, { requestTimeoutMs: 200, exportTimeoutMs: 1_000 });
+    receiver().faults.push({ hang: true, times: 50 });
+    const exporter = exporterFor(receiver(), { requestTimeoutMs: 200, exportTimeoutMs: 1_000 });
     const result = await exportSpans(exporter, makeSpans(1));
     expect(result.code).toBe(ExportResultCode.FAILED);
     const dropped = Object.keys(exporter.stats().eventsDropped);
     expect(dropped.some((reason) => reason === 'deadline' || reason === 'timeout')).toBe(true);
-    receiver.faults.clear();
+    receiver().faults.clear();
     await exporter.shutdown();
   });
 
   it('retries a connection reset and delivers once', async () => {
-    receiver.faults.push({ destroy: true });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ destroy: true });
+    const exporter = exporterFor(receiver());
     expect(succeeded(await exportSpans(exporter, makeSpans(2)))).toBe(true);
     expect(observations()).toHaveLength(2);
     expect(exporter.stats().retries).toBeGreaterThanOrEqual(1);
@@ -220,13 +203,13 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('makes envelope ids deterministic, so a resent batch is stored once', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const spans = makeSpans(3);
     await exportSpans(exporter, spans);
-    const count = receiver.events().length;
+    const count = receiver().events().length;
     await exportSpans(exporter, spans);
-    expect(receiver.events()).toHaveLength(count);
-    expect(receiver.stats().duplicateEnvelopeIds).toBeGreaterThanOrEqual(3);
+    expect(receiver().events()).toHaveLength(count);
+    expect(receiver().stats().duplicateEnvelopeIds).toBeGreaterThanOrEqual(3);
     await exporter.shutdown();
   });
 
@@ -235,11 +218,11 @@ describe('exporter transport against the receiver', () => {
     delete process.env['LANGFUSE_PUBLIC_KEY'];
     delete process.env['LANGFUSE_SECRET_KEY'];
     try {
-      const exporter = new LangfuseSpanExporter({ baseUrl: receiver.url });
+      const exporter = new LangfuseSpanExporter({ baseUrl: receiver().url });
       for (let i = 0; i < 3; i++) expect(succeeded(await exportSpans(exporter, makeSpans(2)))).toBe(true);
-      expect(receiver.stats().requests).toBe(0);
+      expect(receiver().stats().requests).toBe(0);
       expect(exporter.stats().eventsDropped['disabled']).toBe(6);
-      expect(logs.lines.filter((l) => l.level === 'error')).toHaveLength(1);
+      expect(logs().lines.filter((l) => l.level === 'error')).toHaveLength(1);
       await exporter.shutdown();
     } finally {
       process.env = saved;
@@ -247,8 +230,8 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('shutdown waits for exports in flight, is idempotent, and later exports fail fast', async () => {
-    receiver.faults.push({ delayMs: 300 });
-    const exporter = exporterFor(receiver);
+    receiver().faults.push({ delayMs: 300 });
+    const exporter = exporterFor(receiver());
     const pending = exportSpans(exporter, makeSpans(2));
     await new Promise((resolve) => setTimeout(resolve, 20));
     await Promise.all([exporter.shutdown(), exporter.shutdown()]);
@@ -260,7 +243,7 @@ describe('exporter transport against the receiver', () => {
   });
 
   it('calls back exactly once even when the callback throws', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     let calls = 0;
     await new Promise<void>((resolve) => {
       exporter.export(makeSpans(1), () => {

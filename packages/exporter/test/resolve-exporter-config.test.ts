@@ -101,3 +101,49 @@ describe('resolveExporterConfig', () => {
     expect(r.warnings).toHaveLength(2);
   });
 });
+
+describe('reliability options', () => {
+  it('defaults: 64 MiB buffered, no dead-letter file (50 MiB cap), circuit breaker 5 failures / 10 s .. 300 s', () => {
+    const r = resolveExporterConfig(keys, {});
+    expect(r.ok && r.config).toMatchObject({
+      maxBufferedBytes: 64 * 1024 * 1024,
+      deadLetterPath: undefined,
+      deadLetterMaxBytes: 50 * 1024 * 1024,
+      circuitBreakerThreshold: 5,
+      circuitBreakerCooldownMs: 10_000,
+      circuitBreakerMaxCooldownMs: 300_000,
+      onDrop: undefined,
+    });
+  });
+
+  it('reads the environment; a relative dead-letter path becomes absolute', () => {
+    const r = resolveExporterConfig(keys, {
+      LANGFUSE_MAX_BUFFERED_BYTES: '2000000',
+      LANGFUSE_DEAD_LETTER_PATH: 'var/dead.jsonl',
+      LANGFUSE_DEAD_LETTER_MAX_BYTES: '4096',
+      LANGFUSE_CIRCUIT_BREAKER_THRESHOLD: '0',
+      LANGFUSE_CIRCUIT_BREAKER_COOLDOWN_MS: '250',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      maxBufferedBytes: 2_000_000,
+      deadLetterMaxBytes: 4096,
+      circuitBreakerThreshold: 0,
+      circuitBreakerCooldownMs: 250,
+    });
+    expect(r.ok && r.config.deadLetterPath).toBe(`${process.cwd()}/var/dead.jsonl`);
+  });
+
+  it('warns about values that cannot work and keeps safe ones', () => {
+    const r = resolveExporterConfig(
+      { ...keys, maxBufferedBytes: 100_000, maxEventBytes: 500_000, circuitBreakerCooldownMs: 5_000, circuitBreakerMaxCooldownMs: 1_000, onDrop: 'log it' as never, deadLetterPath: 42 as never },
+      {},
+    );
+    expect(r.ok && r.config).toMatchObject({ maxBufferedBytes: 500_000, circuitBreakerMaxCooldownMs: 5_000, onDrop: undefined, deadLetterPath: undefined });
+    expect(r.warnings).toEqual([
+      'maxBufferedBytes must be at least maxEventBytes (500000); using 500000',
+      'circuitBreakerMaxCooldownMs must be at least circuitBreakerCooldownMs; using 5000',
+      'option onDrop must be a function; ignored',
+      'option deadLetterPath must be a file path; no dead-letter file',
+    ]);
+  });
+});

@@ -1,9 +1,9 @@
-import { context } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { generateText, simulateReadableStream, stepCountIs, streamText, tool } from 'ai';
 import { MockLanguageModelV3 } from 'ai/test';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { useContextManager } from '../helpers.js';
+import { toolCallingModel } from '../vercel-ai-fixtures.js';
 import { createMemoryProvider, mapSpans, metadataAttributes, observationNamed } from './convention-helpers.js';
 
 /*
@@ -12,14 +12,7 @@ import { createMemoryProvider, mapSpans, metadataAttributes, observationNamed } 
  */
 
 // The SDK nests its spans through the active context: an app gets this from NodeSDK / provider.register().
-const contextManager = new AsyncLocalStorageContextManager();
-beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
-});
-afterAll(() => {
-  contextManager.disable();
-  context.disable();
-});
+useContextManager();
 
 /** 10 input tokens of which 4 cache reads, 20 output tokens of which 5 reasoning. */
 const usage = {
@@ -34,33 +27,11 @@ const weather = tool({
   execute: async ({ city }) => ({ city, temperature: 20 }),
 });
 
-/** First call asks for the weather tool, the second answers. */
-function toolCallingModel(): MockLanguageModelV3 {
-  let calls = 0;
-  return new MockLanguageModelV3({
-    modelId: 'mock-model-id',
-    doGenerate: async () =>
-      calls++ === 0
-        ? {
-            content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'weather', input: '{"city":"Paris"}' }],
-            finishReason: { unified: 'tool-calls', raw: undefined },
-            usage,
-            warnings: [],
-          }
-        : {
-            content: [{ type: 'text', text: 'Sunny, 20°C.' }],
-            finishReason: { unified: 'stop', raw: undefined },
-            usage,
-            warnings: [],
-          },
-  });
-}
-
 describe('Vercel AI SDK spans (ai 6, real SDK)', () => {
   it('generateText with a tool call: generations with model, usage and messages, a tool observation, one trace', async () => {
     const { provider, exporter } = createMemoryProvider();
     const result = await generateText({
-      model: toolCallingModel(),
+      model: toolCallingModel(usage, 'Sunny, 20°C.'),
       system: 'You answer weather questions.',
       prompt: 'Weather in Paris?',
       tools: { weather },
@@ -209,7 +180,7 @@ describe('Vercel AI SDK spans (ai 6, real SDK)', () => {
   it('spans recorded through a tracer of any name are still read as the Vercel AI SDK', async () => {
     const { provider, exporter } = createMemoryProvider();
     await generateText({
-      model: toolCallingModel(),
+      model: toolCallingModel(usage, 'Sunny, 20°C.'),
       prompt: 'Weather in Paris?',
       tools: { weather },
       stopWhen: stepCountIs(3),

@@ -1,6 +1,7 @@
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useContextManager } from '../helpers.js';
 import {
   generationAttributes,
   handleChatRequest,
@@ -10,7 +11,6 @@ import {
   policySetup,
   rootsOf,
   tracers,
-  useContextManager,
 } from './policy-helpers.js';
 
 useContextManager();

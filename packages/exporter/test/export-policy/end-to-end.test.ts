@@ -1,11 +1,10 @@
 import { context, SpanKind } from '@opentelemetry/api';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import type { StoredEvent } from '@otel-langfuse/receiver';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExportPolicyProcessor, type LangfuseSpanExporter } from '../../src/index.js';
-import { exporterFor } from '../helpers.js';
+import { exporterFor, useContextManager, useExporterTestBed } from '../helpers.js';
 import {
   generationAttributes,
   handleChatRequest,
@@ -15,20 +14,12 @@ import {
   inSpan,
   remoteParentContext,
   tracers,
-  useContextManager,
   type InnerKind,
 } from './policy-helpers.js';
 
 useContextManager();
 
-let receiver: TestReceiver;
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const { receiver } = useExporterTestBed();
 
 const NOT_OBSERVATIONS = new Set(['trace-create', 'score-create', 'sdk-log']);
 const observationsOf = (events: StoredEvent[]) => events.filter((e) => !NOT_OBSERVATIONS.has(e.type));
@@ -44,7 +35,7 @@ function expectConnected(observations: StoredEvent[]): void {
 }
 
 function setup(kind: InnerKind): { provider: BasicTracerProvider; exporter: LangfuseSpanExporter } {
-  const exporter = exporterFor(receiver);
+  const exporter = exporterFor(receiver());
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'chat-api' }),
     spanProcessors: [createExportPolicyProcessor(innerProcessor(kind, exporter))],
@@ -59,7 +50,7 @@ describe.each(INNER_KINDS)('end to end through a %s processor, the real exporter
     await provider.forceFlush();
     await exporter.forceFlush();
 
-    const stored = receiver.eventsForTrace(ids.traceId);
+    const stored = receiver().eventsForTrace(ids.traceId);
     const observations = observationsOf(stored);
     expect(observations.map((o) => o.body.id).sort()).toEqual([ids.facade, ids.generation].sort());
     const facade = observations.find((o) => o.body.id === ids.facade)!;
@@ -75,9 +66,9 @@ describe.each(INNER_KINDS)('end to end through a %s processor, the real exporter
     expect(traces.every((t) => t.body.id === ids.traceId)).toBe(true);
     expect(traces.some((t) => typeof t.body['timestamp'] === 'string')).toBe(true);
     // Nothing of the dropped spans arrived, and the internal marker is not shown as metadata.
-    expect(receiver.events().some((e) => e.body.id === ids.server || e.body.id === ids.client)).toBe(false);
+    expect(receiver().events().some((e) => e.body.id === ids.server || e.body.id === ids.client)).toBe(false);
     expect(JSON.stringify(facade.body['metadata'] ?? {})).not.toContain('as_root');
-    expect(receiver.contractViolations()).toEqual([]);
+    expect(receiver().contractViolations()).toEqual([]);
     await provider.shutdown();
   });
 
@@ -95,7 +86,7 @@ describe.each(INNER_KINDS)('end to end through a %s processor, the real exporter
     );
     await provider.forceFlush();
     await exporter.forceFlush();
-    const stored = receiver.eventsForTrace(remote.traceId);
+    const stored = receiver().eventsForTrace(remote.traceId);
     const observations = observationsOf(stored);
     expect(observations).toHaveLength(1);
     expect(observations[0]!.body).toMatchObject({ id: generationId, parentObservationId: remote.spanId });

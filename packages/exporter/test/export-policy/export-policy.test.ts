@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSpanDecider, resolveExportPolicy } from '../../src/export-policy/export-policy.js';
 import { resolveLimits } from '../../src/export-policy/export-policy-options.js';
 import { isLlmRelatedSpan } from '../../src/index.js';
-import { handleChatRequest, HTTP_SCOPE, policySetup, useContextManager } from './policy-helpers.js';
+import { useContextManager } from '../helpers.js';
+import { handleChatRequest, HTTP_SCOPE, policySetup } from './policy-helpers.js';
 
 useContextManager();
 

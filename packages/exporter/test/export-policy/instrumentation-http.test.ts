@@ -4,11 +4,9 @@ import { context, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createExportPolicyProcessor } from '../../src/index.js';
-import { exporterFor } from '../helpers.js';
-import { useContextManager } from './policy-helpers.js';
+import { exporterFor, useContextManager, useExporterTestBed } from '../helpers.js';
 
 // Real HTTP server and client spans from @opentelemetry/instrumentation-http around an LLM call: filtered by the
 // default policy, while the LLM observations still form one connected tree.
@@ -16,19 +14,16 @@ import { useContextManager } from './policy-helpers.js';
 useContextManager();
 
 const instrumentation = new HttpInstrumentation();
-let receiver: TestReceiver;
+const { receiver } = useExporterTestBed();
 
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
+// Registered after the test bed's hooks, so it runs before the receiver is closed.
+afterAll(() => {
   instrumentation.disable();
-  await receiver.close();
 });
 
 describe('HTTP instrumentation around an LLM call', () => {
   it('drops the HTTP spans and keeps one connected tree of the LLM work', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const policy = createExportPolicyProcessor(new BatchSpanProcessor(exporter));
     const provider = new NodeTracerProvider({ spanProcessors: [policy] });
     instrumentation.setTracerProvider(provider);
@@ -61,13 +56,13 @@ describe('HTTP instrumentation around an LLM call', () => {
     await new Promise<void>((resolve) => app.close(() => resolve()));
     await new Promise<void>((resolve) => modelApi.close(() => resolve()));
 
-    const observations = receiver.events().filter((e) => e.type !== 'trace-create');
+    const observations = receiver().events().filter((e) => e.type !== 'trace-create');
     expect(observations.map((o) => o.body['name']).sort()).toEqual(['handle-chat', 'llm-call']);
     const byName = Object.fromEntries(observations.map((o) => [o.body['name'], o.body]));
     expect(byName['llm-call']?.['parentObservationId']).toBe(byName['handle-chat']?.['id']);
     expect(byName['handle-chat']?.['parentObservationId']).toBeUndefined();
     expect(byName['llm-call']?.['traceId']).toBe(byName['handle-chat']?.['traceId']);
-    expect(receiver.events().filter((e) => e.type === 'trace-create').map((e) => e.body['id'])).toContain(byName['handle-chat']?.['traceId']);
+    expect(receiver().events().filter((e) => e.type === 'trace-create').map((e) => e.body['id'])).toContain(byName['handle-chat']?.['traceId']);
     // The instrumentation really traced the HTTP traffic (app and model API, server and client side; the receiver
     // in this process adds its own server spans), all filtered out.
     expect(policy.stats().filtered).toBeGreaterThanOrEqual(4);

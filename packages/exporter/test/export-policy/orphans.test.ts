@@ -2,6 +2,7 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { createExportPolicyProcessor } from '../../src/index.js';
+import { useContextManager } from '../helpers.js';
 import {
   byId,
   generationAttributes,
@@ -16,7 +17,6 @@ import {
   remoteParentContext,
   rootsOf,
   tracers,
-  useContextManager,
 } from './policy-helpers.js';
 
 useContextManager();

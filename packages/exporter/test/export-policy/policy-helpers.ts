@@ -1,5 +1,4 @@
 import { context, SpanKind, trace, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -10,20 +9,7 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { afterAll, beforeAll } from 'vitest';
 import { createExportPolicyProcessor, type ExportPolicyOptions, type ExportPolicyProcessor } from '../../src/index.js';
-
-/** Registers an AsyncLocalStorage context manager for the file's tests (active spans nest), removed after. */
-export function useContextManager(): void {
-  const contextManager = new AsyncLocalStorageContextManager();
-  beforeAll(() => {
-    context.setGlobalContextManager(contextManager.enable());
-  });
-  afterAll(() => {
-    contextManager.disable();
-    context.disable();
-  });
-}
 
 export type InnerKind = 'simple' | 'batch';
 export const INNER_KINDS: InnerKind[] = ['simple', 'batch'];

@@ -1,15 +1,14 @@
 import { SpanKind } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import type { StoredEvent } from '@otel-langfuse/receiver';
 import { generateText, stepCountIs, tool } from 'ai';
-import { MockLanguageModelV3 } from 'ai/test';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createExportPolicyProcessor } from '../../src/index.js';
-import { exporterFor } from '../helpers.js';
-import { httpClientAttributes, httpServerAttributes, INNER_KINDS, innerProcessor, inSpan, tracers, useContextManager } from './policy-helpers.js';
+import { exporterFor, useContextManager, useExporterTestBed } from '../helpers.js';
+import { toolCallingModel } from '../vercel-ai-fixtures.js';
+import { httpClientAttributes, httpServerAttributes, INNER_KINDS, innerProcessor, inSpan, tracers } from './policy-helpers.js';
 
 /*
  * The real Vercel AI SDK (`ai` 6, mock model from `ai/test`, `experimental_telemetry` on) inside an HTTP server
@@ -19,47 +18,18 @@ import { httpClientAttributes, httpServerAttributes, INNER_KINDS, innerProcessor
 
 useContextManager();
 
-let receiver: TestReceiver;
-beforeAll(async () => {
-  receiver = await startTestReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-beforeEach(() => receiver.reset());
+const { receiver } = useExporterTestBed();
 
 const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
   outputTokens: { total: 5, text: 5, reasoning: undefined },
 };
 
-/** First call asks for the weather tool, the second answers. */
-function toolCallingModel(): MockLanguageModelV3 {
-  let calls = 0;
-  return new MockLanguageModelV3({
-    modelId: 'mock-model-id',
-    doGenerate: async () =>
-      calls++ === 0
-        ? {
-            content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: 'weather', input: '{"city":"Paris"}' }],
-            finishReason: { unified: 'tool-calls', raw: undefined },
-            usage,
-            warnings: [],
-          }
-        : {
-            content: [{ type: 'text', text: 'Sunny.' }],
-            finishReason: { unified: 'stop', raw: undefined },
-            usage,
-            warnings: [],
-          },
-  });
-}
-
 const NOT_OBSERVATIONS = new Set(['trace-create', 'score-create', 'sdk-log']);
 
 describe.each(INNER_KINDS)('the Vercel AI SDK inside HTTP spans, through a %s processor', (kind) => {
   it('HTTP spans are dropped; the generations and the tool call hang under ai.generateText, the trace root', async () => {
-    const exporter = exporterFor(receiver);
+    const exporter = exporterFor(receiver());
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'chat-api' }),
       spanProcessors: [createExportPolicyProcessor(innerProcessor(kind, exporter))],
@@ -77,7 +47,7 @@ describe.each(INNER_KINDS)('the Vercel AI SDK inside HTTP spans, through a %s pr
     await inSpan(t.http, 'POST /chat', { kind: SpanKind.SERVER, attributes: httpServerAttributes }, async (server) => {
       traceId = server.spanContext().traceId;
       const result = await generateText({
-        model: toolCallingModel(),
+        model: toolCallingModel(usage, 'Sunny.'),
         prompt: 'Weather in Paris?',
         tools: { weather },
         stopWhen: stepCountIs(3),
@@ -88,7 +58,7 @@ describe.each(INNER_KINDS)('the Vercel AI SDK inside HTTP spans, through a %s pr
     await provider.forceFlush();
     await exporter.forceFlush();
 
-    const stored = receiver.eventsForTrace(traceId);
+    const stored = receiver().eventsForTrace(traceId);
     const observations = stored.filter((e) => !NOT_OBSERVATIONS.has(e.type));
     const named = (name: string): StoredEvent[] => observations.filter((o) => o.body['name'] === name);
     const [outer] = named('weather-bot:ai.generateText');
@@ -109,7 +79,7 @@ describe.each(INNER_KINDS)('the Vercel AI SDK inside HTTP spans, through a %s pr
 
     const traces = stored.filter((e) => e.type === 'trace-create');
     expect(traces.some((t) => t.body.id === traceId && typeof t.body['timestamp'] === 'string')).toBe(true);
-    expect(receiver.contractViolations()).toEqual([]);
+    expect(receiver().contractViolations()).toEqual([]);
     await provider.shutdown();
   });
 });

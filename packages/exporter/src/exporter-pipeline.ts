@@ -1,0 +1,156 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { BreakerTransport } from './breaker-transport.js';
+import { CircuitBreaker } from './circuit-breaker.js';
+import type { ComponentLogger } from './component-logger.js';
+import { DeadLetter } from './dead-letter.js';
+import { DeadLetterFile } from './dead-letter-file.js';
+import { DropSummary } from './drop-summary.js';
+import type { ResolvedExporterConfig } from './exporter-options.js';
+import type { StatsRecorder } from './exporter-stats.js';
+import { HttpTransport } from './http-transport.js';
+import type { ScoreCreateEvent } from './ingestion-event.js';
+import { IngestionDelivery } from './ingestion-delivery.js';
+import { createSpanMapper } from './mapping/index.js';
+import { maskSpan } from './masked-span.js';
+import { MemoryBudget } from './memory-budget.js';
+import { OtlpDelivery } from './otlp-delivery.js';
+import { OTLP_CONTENT_TYPES } from './otlp-encoding.js';
+import { mapForDeadLetter, type PrepareDeps } from './prepare-events.js';
+import { ScoreQueue } from './score-queue.js';
+import type { TraceCreateMemory } from './trace-create-memory.js';
+import { TransportRoute } from './transport-route.js';
+import { SDK_NAME, SDK_VERSION } from './version.js';
+
+const INGESTION_PATH = '/api/public/ingestion';
+const OTLP_PATH = '/api/public/otel/v1/traces';
+/** The drop summary line comes at most this often. */
+export const DROP_SUMMARY_INTERVAL_MS = 60_000;
+
+/** What the exporter needs once its config is valid. */
+export interface Pipeline {
+  config: ResolvedExporterConfig;
+  prepare: PrepareDeps;
+  route: TransportRoute;
+  ingestion: { transport: HttpTransport; delivery: IngestionDelivery };
+  otlp: { transport: HttpTransport; delivery: OtlpDelivery };
+  scores: ScoreQueue;
+  budget: MemoryBudget;
+  breaker: CircuitBreaker;
+  deadLetter: DeadLetter;
+  deadLetterFile: DeadLetterFile | undefined;
+  summary: DropSummary;
+  /** The spans as the OTLP path sends them: the mask applied. */
+  maskForOtlp(spans: readonly ReadableSpan[]): ReadableSpan[];
+}
+
+export interface PipelineDeps {
+  stats: StatsRecorder;
+  log: ComponentLogger;
+  memory: TraceCreateMemory;
+  sendScores(pipeline: Pipeline, scores: ScoreCreateEvent[]): Promise<void>;
+}
+
+/** Builds the delivery machinery for a valid config: transports, deliveries, guards, dead-letter. */
+export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps): Pipeline {
+  const { stats, log } = deps;
+  const retry = { initialDelayMs: config.initialRetryDelayMs, maxDelayMs: config.maxRetryDelayMs };
+  const breaker = new CircuitBreaker(
+    { threshold: config.circuitBreakerThreshold, cooldownMs: config.circuitBreakerCooldownMs, maxCooldownMs: config.circuitBreakerMaxCooldownMs },
+    log,
+  );
+  const transportFor = (url: URL, headers: Record<string, string>) =>
+    new HttpTransport({
+      url,
+      username: config.publicKey,
+      password: config.secretKey,
+      headers: {
+        ...config.additionalHeaders,
+        ...headers,
+        'x-langfuse-sdk-name': SDK_NAME,
+        'x-langfuse-sdk-version': SDK_VERSION,
+        'x-langfuse-public-key': config.publicKey,
+      },
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxRetries: config.maxRetries,
+      maxSockets: config.maxConcurrentRequests,
+      retry,
+      maxRetryAfterMs: config.exportTimeoutMs,
+      onRequest: (bytes) => {
+        stats.add('requests');
+        stats.add('bytesSent', bytes);
+      },
+      onRetry: (reason) => {
+        stats.add('retries');
+        log.debug(`retrying a request after ${reason}`);
+      },
+    });
+
+  const ingestionUrl = new URL(config.baseUrl + INGESTION_PATH);
+  // The legacy path takes JSON only, never gzip: a gzipped body fails there as invalid JSON.
+  const ingestionTransport = transportFor(ingestionUrl, { 'content-type': 'application/json' });
+  const ingestionDelivery = new IngestionDelivery(
+    new BreakerTransport(ingestionTransport, breaker),
+    {
+      endpoint: ingestionUrl.href,
+      maxBatchBytes: config.maxBatchBytes,
+      maxEventBytes: config.maxEventBytes,
+      maxRetries: config.maxRetries,
+      retry,
+      resendsRefusedTypes: config.transport === 'auto',
+      onEventRetryRound: () => stats.add('retries'),
+      onDowngraded: (count) => stats.add('eventsDowngraded', count),
+    },
+    log,
+  );
+
+  const otlpUrl = new URL(config.baseUrl + OTLP_PATH);
+  const otlpTransport = transportFor(otlpUrl, {
+    'content-type': OTLP_CONTENT_TYPES[config.otlpEncoding],
+    'content-encoding': 'gzip',
+    // Without it a Langfuse v4 server may hold the data back for up to 10 minutes.
+    'x-langfuse-ingestion-version': '4',
+  });
+  const otlpDelivery = new OtlpDelivery(
+    new BreakerTransport(otlpTransport, breaker),
+    { endpoint: otlpUrl.href, encoding: config.otlpEncoding, maxBatchBytes: config.maxBatchBytes },
+    log,
+  );
+
+  const mapper = createSpanMapper(
+    { environment: config.environment, release: config.release, mask: config.mask },
+    (note) => log.once('debug', `mapping-${note.code}`, note.message),
+  );
+  const { mask } = config;
+  const onMaskFailure = () => log.once('debug', 'mapping-mask-failed', `mask threw; the value was replaced by a marker`);
+  const maskForOtlp = (spans: readonly ReadableSpan[]) => (mask ? spans.map((span) => maskSpan(span, mask, onMaskFailure)) : [...spans]);
+
+  const deadLetterFile = config.deadLetterPath === undefined ? undefined : new DeadLetterFile(config.deadLetterPath, config.deadLetterMaxBytes, log);
+  const deadLetter = new DeadLetter({
+    onDrop: config.onDrop,
+    file: deadLetterFile,
+    log,
+    secrets: [config.secretKey],
+    eventsOf: (spans) => mapForDeadLetter(spans, mapper, config.maxEventBytes),
+    maskedForOtlp: maskForOtlp,
+  });
+  const summary = new DropSummary({ intervalMs: DROP_SUMMARY_INTERVAL_MS }, log, () =>
+    deadLetterFile ? `${deadLetterFile.written} records in the dead-letter file so far` : '',
+  );
+  stats.observer = summary;
+
+  const pipeline: Pipeline = {
+    config,
+    prepare: { mapper, memory: deps.memory, stats, log, maxEventBytes: config.maxEventBytes, shouldExportSpan: config.shouldExportSpan },
+    route: new TransportRoute(config.transport, config.baseUrl, log),
+    ingestion: { transport: ingestionTransport, delivery: ingestionDelivery },
+    otlp: { transport: otlpTransport, delivery: otlpDelivery },
+    scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => deps.sendScores(pipeline, scores) }),
+    budget: new MemoryBudget(config.maxBufferedBytes),
+    breaker,
+    deadLetter,
+    deadLetterFile,
+    summary,
+    maskForOtlp,
+  };
+  return pipeline;
+}
