@@ -31,17 +31,17 @@ export interface ExporterStats {
   // The fields below are always present on a running exporter's stats; optional only so that stats objects made
   // elsewhere (a disabled setup's) still type-check.
   /** Bytes of serialized events and request bodies held for delivery now (capped by `maxBufferedBytes`). */
-  bufferedBytes?: number;
+  bufferedBytes: number;
   /** The most ever held at once. */
-  peakBufferedBytes?: number;
+  peakBufferedBytes: number;
   /** `closed` (sending), `open` (not sending after repeated failures), `half-open` (one probe request out). */
-  circuitState?: 'closed' | 'open' | 'half-open';
+  circuitState: 'closed' | 'open' | 'half-open';
   /** Times the circuit breaker opened (re-opening after a failed probe included). */
-  circuitOpened?: number;
+  circuitOpened: number;
   /** Records written to the dead-letter file (events on the legacy path, spans on the OTLP path). */
-  deadLettered?: number;
+  deadLettered: number;
   /** Records not written to the dead-letter file, by reason (`file-full`, `buffer-full`, `write-error`, `closed`). */
-  deadLetterSkipped?: Record<string, number>;
+  deadLetterSkipped: Record<string, number>;
 }
 
 /** The extra, live figures of a snapshot. */

@@ -5,6 +5,7 @@ export { createHrTimeFormatter, formatHrTime, type HrTimeFormatter } from './hr-
 export type { MappingOptions, MaskFunction, MaskField } from './options.js';
 export type { MappingNote, NoteSink } from './notes.js';
 export { MASK_FAILED, isThenable } from './mask.js';
+export { errorKind } from './error-kind.js';
 export { isLlmRelatedSpan, isKnownLlmScope, LANGFUSE_SDK_SCOPE } from './conventions/registry.js';
 
 /** The span attribute names Langfuse's SDKs write and its OTLP endpoint reads (and aliases other SDKs use). */

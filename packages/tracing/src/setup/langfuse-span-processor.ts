@@ -11,7 +11,7 @@ import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, 
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
-import { emptyStats } from './empty-stats.js';
+import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 

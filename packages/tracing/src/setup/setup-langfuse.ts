@@ -5,7 +5,7 @@ import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '.
 import { describeCaught, describeFailure, log } from '../logger.js';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
 import { buildResource } from './build-resource.js';
-import { emptyStats } from './empty-stats.js';
+import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { flushBeforeExit } from './exit-flush.js';
 import { ensureContextManager, registerGlobally } from './global-otel.js';
 import { buildLangfuseSpanProcessor, reportConfig, type LangfuseSpanProcessor } from './langfuse-span-processor.js';

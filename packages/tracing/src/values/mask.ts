@@ -1,5 +1,6 @@
 import type { MaskFunction } from '@otel-langfuse/exporter';
-import { describeCaught, log } from '../logger.js';
+import { errorKind } from '@otel-langfuse/exporter/mapping';
+import { log } from '../logger.js';
 
 export type MaskField = 'input' | 'output' | 'metadata';
 
@@ -13,7 +14,8 @@ export function applyMask(mask: MaskFunction | undefined, data: unknown, field: 
   try {
     masked = mask({ data, field });
   } catch (error) {
-    log.once('warn', 'mask-threw', `mask threw on ${field} (${describeCaught(error)}); the value was replaced by '${MASK_FAILED}'`);
+    // Only the error's class: its message may quote the very data the mask exists to hide.
+    log.once('warn', 'mask-threw', `mask threw on ${field} (${errorKind(error)}); the value was replaced by '${MASK_FAILED}'`);
     return MASK_FAILED;
   }
   if (isThenable(masked)) {
@@ -42,3 +44,4 @@ function isThenable(value: unknown): boolean {
     return true;
   }
 }
+
