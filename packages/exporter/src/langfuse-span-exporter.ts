@@ -227,7 +227,7 @@ export class LangfuseSpanExporter implements SpanExporter {
    * route switches each way at most once, so the two paths cannot send spans back and forth forever.
    */
   private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const events = prepareEvents(spans, pipeline.prepare);
+    const events = await prepareEvents(spans, pipeline.prepare);
     const reservation = pipeline.budget.open();
     try {
       const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));

@@ -25,33 +25,53 @@ export function filterSpans(spans: readonly ReadableSpan[], deps: Pick<PrepareDe
   return kept;
 }
 
+/** Spans mapped (or events serialized) between two yields to the event loop, so a big batch never blocks it long. */
+const SLICE = 64;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Ended spans → the events to deliver, each serialized once: map, merge the trace-creates of each trace, skip
- * trace-creates that would change nothing, fit each event into `maxEventBytes`.
+ * trace-creates that would change nothing, fit each event into `maxEventBytes`. Works in slices, yielding to the
+ * event loop between them.
  */
-export function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps): SerializedEvent[] {
-  const events = mergeTraceCreates(mapSpans(spans, deps), (traceId) => deps.memory.explicitFields(traceId));
+export async function prepareEvents(spans: readonly ReadableSpan[], deps: PrepareDeps): Promise<SerializedEvent[]> {
+  const mapped: IngestionEvent[] = [];
+  for (let start = 0; start < spans.length; start += SLICE) {
+    if (start > 0) await yieldToEventLoop();
+    mapped.push(...mapSpans(spans.slice(start, start + SLICE), deps));
+  }
+  const events = mergeTraceCreates(mapped, (traceId) => deps.memory.explicitFields(traceId));
   const out: SerializedEvent[] = [];
-  for (const event of events) {
-    let fingerprint: string | undefined;
-    if (event.type === 'trace-create') {
-      fingerprint = TraceCreateMemory.fingerprint(event.body);
-      if (deps.memory.isUnchanged(event.body.id, fingerprint)) continue;
-    }
+  for (const [index, event] of events.entries()) {
+    if (index > 0 && index % (SLICE * 4) === 0) await yieldToEventLoop();
     const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
-    const outcome = serializeEvent(event, deps.maxEventBytes, spanId, fingerprint);
+    const outcome = serializeEvent(event, deps.maxEventBytes, spanId);
     if (!outcome.ok) {
       deps.stats.drop('event-too-large');
       deps.log.once('warn', 'event-too-large', `an event of ${outcome.bytes} bytes does not fit maxEventBytes (${deps.maxEventBytes}) even without input/output/metadata; dropped`);
       continue;
     }
+    let serialized = outcome.serialized;
+    if (event.type === 'trace-create') {
+      // Hashed from the JSON just made: the body is the envelope's last field.
+      const fingerprint = TraceCreateMemory.fingerprintJson(bodyJsonOf(serialized.json));
+      if (deps.memory.isUnchanged(event.body.id, fingerprint)) continue;
+      serialized = { ...serialized, fingerprint };
+    }
     if (outcome.truncatedFields.length > 0) {
       deps.stats.add('eventsTruncated');
       deps.log.once('warn', 'event-truncated', `an event over maxEventBytes (${deps.maxEventBytes}) had its ${outcome.truncatedFields.join(', ')} replaced by a size marker`);
     }
-    out.push(outcome.serialized);
+    out.push(serialized);
   }
   return out;
+}
+
+/** The body's JSON inside an envelope's JSON (`{"id":…,"timestamp":…,"type":…,"body":{…}}`). */
+function bodyJsonOf(envelopeJson: string): string {
+  const start = envelopeJson.indexOf('"body":');
+  return start === -1 ? envelopeJson : envelopeJson.slice(start + 7, -1);
 }
 
 /**

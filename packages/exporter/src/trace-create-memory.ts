@@ -20,7 +20,12 @@ export class TraceCreateMemory {
   constructor(private readonly maxTraces = 10_000) {}
 
   static fingerprint(body: TraceBody): string {
-    return createHash('sha1').update(safeJsonStringify(body)).digest('base64');
+    return TraceCreateMemory.fingerprintJson(safeJsonStringify(body));
+  }
+
+  /** The same fingerprint from a body's JSON text, when it is at hand already. */
+  static fingerprintJson(bodyJson: string): string {
+    return createHash('sha1').update(bodyJson).digest('base64');
   }
 
   /** True when `fingerprint` is what was last delivered for the trace: sending it again would change nothing. */
