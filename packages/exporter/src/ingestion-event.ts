@@ -20,16 +20,10 @@ export type ObservationType = (typeof OBSERVATION_TYPES)[number];
 
 export type ObservationLevel = 'DEBUG' | 'DEFAULT' | 'WARNING' | 'ERROR';
 
-/** Observation types that only servers >= 3.99 accept as their own `<type>-create` event. */
-export const EXTENDED_OBSERVATION_TYPES: ReadonlySet<ObservationType> = new Set([
-  'agent',
-  'tool',
-  'chain',
-  'retriever',
-  'evaluator',
-  'embedding',
-  'guardrail',
-]);
+/** Observation types that only servers >= 3.99 accept as their own `<type>-create` event: all but the first three. */
+export const EXTENDED_OBSERVATION_TYPES: ReadonlySet<ObservationType> = new Set(
+  OBSERVATION_TYPES.filter((type) => type !== 'span' && type !== 'generation' && type !== 'event'),
+);
 
 export type IngestionEventType =
   | 'trace-create'
