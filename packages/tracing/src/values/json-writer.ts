@@ -52,8 +52,14 @@ export class JsonWriter {
     private readonly maxDepth: number,
   ) {}
 
-  private get remaining(): number {
+  /** Characters left in the budget. */
+  get remaining(): number {
     return this.maxChars - this.size;
+  }
+
+  /** Counts text made elsewhere (the plain-JSON fast path) against the budget. */
+  accept(text: string): string {
+    return this.emit(text);
   }
 
   private emit(text: string): string {

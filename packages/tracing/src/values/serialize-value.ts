@@ -1,4 +1,5 @@
 import { JsonWriter, UNSERIALIZABLE } from './json-writer.js';
+import { plainJson } from './plain-json.js';
 
 /** Bounds of one serialized value (and of all metadata values of one call together). */
 export const SERIALIZE_MAX_CHARS = 1_000_000;
@@ -18,6 +19,8 @@ export function createSerializer(maxChars: number = SERIALIZE_MAX_CHARS, maxDept
   return {
     serialize(value) {
       if (typeof value === 'string') return writer.text(value);
+      const plain = typeof value === 'object' && value !== null ? plainJson(value, writer.remaining, maxDepth) : undefined;
+      if (plain !== undefined) return writer.accept(plain);
       try {
         return writer.write(value, 0);
       } catch {
