@@ -4,9 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
+import { captureDiag, resetOtelGlobals, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverOptions } from '@otel-langfuse/receiver';
 import type { DroppedEvent, ExporterStats } from '../src/index.js';
 
@@ -35,12 +34,7 @@ export async function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Forgets every global the OTel API holds (provider, context manager, propagator). */
-export function resetOtelGlobals(): void {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-}
+export { resetOtelGlobals };
 
 export const sum = (record: Record<string, number> | undefined): number => Object.values(record ?? {}).reduce((a, b) => a + b, 0);
 export const undeliveredOf = (stats: ExporterStats): number => sum(stats.eventsDropped) + sum(stats.eventsRejected);

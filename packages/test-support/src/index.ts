@@ -1,3 +1,4 @@
 export { CONTRACT_FILE, loadContract, type ContractValidator } from './contract.js';
 export { startTestReceiver, type TestReceiver } from './test-receiver.js';
 export { captureDiag, type CapturedDiag } from './capture-diag.js';
+export { resetOtelGlobals } from './otel-globals.js';

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
-import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { StoredEvent } from '@otel-langfuse/receiver';
-import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
+import { captureDiag, resetOtelGlobals, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import { setupLangfuse, type LangfuseHandle, type LangfuseSetupOptions } from '../src/index.js';
 
 /** A setup pointed at a test receiver, with retry delays short enough for tests. */
@@ -92,12 +91,7 @@ export function spanRecorder(): { processor: SimpleSpanProcessor; spans(): Reada
   };
 }
 
-/** Forgets every global the OTel API holds (provider, context manager, propagator). */
-export function resetOtelGlobals(): void {
-  trace.disable();
-  context.disable();
-  propagation.disable();
-}
+export { resetOtelGlobals };
 
 export const isObservation = (event: StoredEvent): boolean => event.type !== 'trace-create';
 
