@@ -1,28 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReceiver } from '@otel-langfuse/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
 import { extractTraceContext, langfuse, setupLangfuse, withTraceContext, type LangfuseHandle, type LangfuseSetupOptions } from '@otel-langfuse/tracing';
 import { trace } from '@opentelemetry/api';
-import { guardSuite, observe, PUBLIC_KEY, recordFigures, resetOtelGlobals, SECRET_KEY, startReceiver } from './harness.js';
+import { guardSuite, observe, PUBLIC_KEY, recordFigures, SECRET_KEY, useSuiteReceiver } from './harness.js';
 
 const SUITE = 'bad-input';
 const guard = guardSuite(SUITE);
-let receiver: TestReceiver;
+const receiver = useSuiteReceiver();
 let handle: LangfuseHandle | undefined;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 afterEach(async () => {
   await handle?.shutdown();
   handle = undefined;
-  resetOtelGlobals();
 });
 
 function setup(options: LangfuseSetupOptions = {}): LangfuseHandle {
-  handle = setupLangfuse({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, baseUrl: receiver.url, mode: 'batch', flushInterval: 600, flushOnExit: false, ...options });
+  handle = setupLangfuse({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, baseUrl: receiver().url, mode: 'batch', flushInterval: 600, flushOnExit: false, ...options });
   return handle;
 }
 
@@ -90,7 +82,7 @@ const MARKERS: Record<string, string> = {
 
 describe('bad input through the facade: the app is unaffected, the trace still arrives, bounded', () => {
   it.each(Object.keys(hostileValues()))('%s as input, output and metadata', async (kind) => {
-    receiver.reset();
+    receiver().reset();
     const current = setup();
     const make = hostileValues()[kind]!;
     const mark = guard.logs().lines.length;
@@ -105,21 +97,21 @@ describe('bad input through the facade: the app is unaffected, the trace still a
     });
     expect(result).toBe('app result');
     await current.forceFlush();
-    const events = receiver.eventsForTrace(traceId);
+    const events = receiver().eventsForTrace(traceId);
     expect(events.filter((e) => e.type !== 'trace-create').map((e) => e.body['name']).sort()).toEqual([`bad-${kind}`, 'inner']);
     const stats = current.stats();
-    expect(stats.eventsSent).toBe(receiver.events().length);
+    expect(stats.eventsSent).toBe(receiver().events().length);
     for (const event of events) expect(JSON.stringify(event).length).toBeLessThan(1_100_000);
     const inner = JSON.stringify(events.find((e) => e.type === 'span-create' && e.body['name'] === 'inner')?.body['input']);
     if (MARKERS[kind]) expect(inner).toContain(MARKERS[kind]);
     const lines = guard.since(mark);
     expect(lines.filter((l) => l.level === 'error' || l.level === 'warn').length).toBeLessThanOrEqual(1);
     observe(JSON.stringify(events).slice(0, 100_000));
-    recordFigures({ suite: SUITE, case: kind, faults: 'hostile value ×6 places', events: stats.eventsSent, stored: events.length, duplicated: receiver.stats().duplicateEnvelopeIds, deadLettered: 0, lost: 0, note: `${lines.length} diagnostics` });
+    recordFigures({ suite: SUITE, case: kind, faults: 'hostile value ×6 places', events: stats.eventsSent, stored: events.length, duplicated: receiver().stats().duplicateEnvelopeIds, deadLettered: 0, lost: 0, note: `${lines.length} diagnostics` });
   });
 
   it('a mask that throws: the value becomes the marker, never the raw value; one diagnostic', async () => {
-    receiver.reset();
+    receiver().reset();
     const current = setup({
       mask: () => {
         throw new Error('mask bug');
@@ -130,8 +122,8 @@ describe('bad input through the facade: the app is unaffected, the trace still a
       expect(langfuse.trace({ name: `masked-${i}`, input: { card: '4111-1111-1111-1111' }, metadata: { ssn: '123-45-6789' } }, () => i)).toBe(i);
     }
     await current.forceFlush();
-    const text = JSON.stringify(receiver.events());
-    expect(receiver.events().filter((e) => e.type !== 'trace-create')).toHaveLength(5);
+    const text = JSON.stringify(receiver().events());
+    expect(receiver().events().filter((e) => e.type !== 'trace-create')).toHaveLength(5);
     expect(text).not.toContain('4111-1111');
     expect(text).not.toContain('123-45-6789');
     expect(text).toContain('<masking failed>');
@@ -143,7 +135,7 @@ describe('bad input through the facade: the app is unaffected, the trace still a
 
 describe('invalid config: one clear diagnostic, the app unaffected', () => {
   it('a bad base URL disables exporting, said once', async () => {
-    receiver.reset();
+    receiver().reset();
     const mark = guard.logs().lines.length;
     const current = setup({ baseUrl: 'not a url' });
     for (let i = 0; i < 3; i++) expect(langfuse.trace({ name: 'x' }, () => i)).toBe(i);
@@ -151,11 +143,11 @@ describe('invalid config: one clear diagnostic, the app unaffected', () => {
     const lines = guard.since(mark).filter((l) => l.level === 'warn' || l.level === 'error');
     expect(lines).toHaveLength(1);
     expect(lines[0]?.message).toMatch(/baseUrl is not a valid URL/);
-    expect(receiver.stats().requests).toBe(0);
+    expect(receiver().stats().requests).toBe(0);
   });
 
   it('negative sizes fall back to the defaults, one warning each, and delivery works', async () => {
-    receiver.reset();
+    receiver().reset();
     const mark = guard.logs().lines.length;
     const current = setup({ maxBatchBytes: -1, maxBufferedBytes: -5, deadLetterMaxBytes: -1, maxRetries: -3, circuitBreakerCooldownMs: -1 });
     expect(langfuse.trace({ name: 'sized' }, () => 'ok')).toBe('ok');
@@ -165,11 +157,11 @@ describe('invalid config: one clear diagnostic, the app unaffected', () => {
       expect(warnings.filter((l) => l.message.includes(`option ${option} must be`))).toHaveLength(1);
     }
     expect(warnings).toHaveLength(5);
-    expect(receiver.events().filter((e) => e.type !== 'trace-create')).toHaveLength(1);
+    expect(receiver().events().filter((e) => e.type !== 'trace-create')).toHaveLength(1);
   });
 
   it('an unknown transport warns once and uses auto', async () => {
-    receiver.reset();
+    receiver().reset();
     const mark = guard.logs().lines.length;
     const current = setup({ transport: 'carrier-pigeon' as never });
     langfuse.trace({ name: 'routed' }, () => undefined);
@@ -178,7 +170,7 @@ describe('invalid config: one clear diagnostic, the app unaffected', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toMatch(/transport must be one of ingestion, otlp, auto/);
     expect(current.stats().transport).toBe('ingestion');
-    expect(receiver.events().filter((e) => e.type !== 'trace-create')).toHaveLength(1);
+    expect(receiver().events().filter((e) => e.type !== 'trace-create')).toHaveLength(1);
   });
 });
 
@@ -219,7 +211,7 @@ describe('malformed and hostile traceparent / baggage', () => {
   };
 
   it.each(Object.keys(hostileCarriers))('%s: ignored, a new trace, nothing thrown', async (kind) => {
-    receiver.reset();
+    receiver().reset();
     const current = setup({ baggageKeys: ['tenant'] });
     const mark = guard.logs().lines.length;
     const carrier = hostileCarriers[kind]!();
@@ -228,7 +220,7 @@ describe('malformed and hostile traceparent / baggage', () => {
     expect(traceId).not.toBe('0af7651916cd43dd8448eb211c80319c');
     expect(() => extractTraceContext(carrier as never)).not.toThrow();
     await current.forceFlush();
-    const root = receiver.eventsForTrace(traceId).find((e) => e.type === 'span-create');
+    const root = receiver().eventsForTrace(traceId).find((e) => e.type === 'span-create');
     expect(root?.body['parentObservationId']).toBeUndefined();
     expect(guard.since(mark).filter((l) => l.level === 'error' || l.level === 'warn').length).toBeLessThanOrEqual(1);
   });

@@ -1,27 +1,14 @@
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReceiver } from '@otel-langfuse/test-support';
+import { describe, expect, it } from 'vitest';
 import { runReplayCli, type ReplayReport } from '../src/replay-cli.js';
 import { exportSpans, exporterFor, makeSpans } from '../test/helpers.js';
 import { runScenario } from './fault-scenario.js';
-import { assertNoSecret, DropLog, ensureBuilt, guardSuite, observe, PUBLIC_KEY, readJsonl, recordFigures, REPLAY_BIN, resetOtelGlobals, SECRET_KEY, startReceiver, tmpFile } from './harness.js';
+import { assertNoSecret, DropLog, guardSuite, observe, PUBLIC_KEY, readJsonl, recordFigures, REPLAY_BIN, SECRET_KEY, tmpFile, useSuiteReceiver } from './harness.js';
 
 const SUITE = 'dead-letter';
 const guard = guardSuite(SUITE);
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  ensureBuilt();
-  receiver = await startReceiver();
-}, 120_000);
-afterAll(async () => {
-  await receiver.close();
-});
-afterEach(() => {
-  receiver.faults.clear();
-  resetOtelGlobals();
-});
+const receiver = useSuiteReceiver({ needsBuild: true });
 
 /** Runs the replay command in-process; everything it prints is checked for the secret. */
 async function replay(args: string[], env: Record<string, string | undefined> = { LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY }) {
@@ -44,53 +31,53 @@ function replayBin(args: string[], env: Record<string, string> = {}): Promise<{ 
 
 describe('dead-letter file and replay', () => {
   it('legacy path: what a 503 outage gave up on is replayed later, once, idempotently', async () => {
-    const down = await runScenario({ receiver, faults: [{ status: 503, times: 1_000 }], setup: { maxRetries: 1 }, traces: 6 });
+    const down = await runScenario({ receiver: receiver(), faults: [{ status: 503, times: 1_000 }], setup: { maxRetries: 1 }, traces: 6 });
     expect(down.stored).toHaveLength(0);
     const text = readFileSync(down.deadLetterPath, 'utf8');
     assertNoSecret(text, 'the dead-letter file');
     expect(statSync(down.deadLetterPath).mode & 0o777).toBe(0o600);
     expect(down.fileRecords.every((r) => r['v'] === 1 && r['path'] === 'ingestion' && typeof r['time'] === 'string')).toBe(true);
 
-    receiver.reset();
-    const first = await replay(['--file', down.deadLetterPath, '--base-url', receiver.url, '--json']);
+    receiver().reset();
+    const first = await replay(['--file', down.deadLetterPath, '--base-url', receiver().url, '--json']);
     expect(first.code).toBe(0);
     expect(first.report).toMatchObject({ records: 18, ingestionEvents: 18, accepted: 18, rejected: {}, failed: {}, invalidLines: 0 });
-    expect(receiver.events()).toHaveLength(18);
-    expect(receiver.events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id).sort()).toEqual([...down.produced].sort());
+    expect(receiver().events()).toHaveLength(18);
+    expect(receiver().events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id).sort()).toEqual([...down.produced].sort());
 
     // Replaying again changes nothing: the same envelope ids, stored once.
-    const again = await replay(['--file', down.deadLetterPath, '--base-url', receiver.url, '--json']);
+    const again = await replay(['--file', down.deadLetterPath, '--base-url', receiver().url, '--json']);
     expect(again.code).toBe(0);
-    expect(receiver.events()).toHaveLength(18);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(18);
-    recordFigures({ suite: SUITE, case: 'legacy path: outage, then replay ×2', faults: '503 always, then replayed', events: 18, stored: receiver.events().length, duplicated: 0, deadLettered: down.fileRecords.length, lost: 18 - receiver.events().length, note: 'second replay: 18 duplicates answered, 0 stored twice' });
+    expect(receiver().events()).toHaveLength(18);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(18);
+    recordFigures({ suite: SUITE, case: 'legacy path: outage, then replay ×2', faults: '503 always, then replayed', events: 18, stored: receiver().events().length, duplicated: 0, deadLettered: down.fileRecords.length, lost: 18 - receiver().events().length, note: 'second replay: 18 duplicates answered, 0 stored twice' });
   });
 
   it('OTLP path: spans are recorded as OTLP/JSON and replayed to the OTLP endpoint', async () => {
-    const down = await runScenario({ receiver, faults: [{ status: 503, times: 1_000 }], setup: { maxRetries: 1, transport: 'otlp' }, traces: 3 });
+    const down = await runScenario({ receiver: receiver(), faults: [{ status: 503, times: 1_000 }], setup: { maxRetries: 1, transport: 'otlp' }, traces: 3 });
     expect(down.fileRecords).toHaveLength(6);
     expect(down.fileRecords.every((r) => r['path'] === 'otlp' && Array.isArray((r['otlp'] as { resourceSpans?: unknown }).resourceSpans))).toBe(true);
     // The hook got the spans as legacy events (the exporter's mapping): 3 trace-creates + 6 observations.
     expect(down.drops.events).toHaveLength(9);
 
-    receiver.reset();
-    const result = await replay(['--file', down.deadLetterPath, '--base-url', receiver.url, '--json']);
+    receiver().reset();
+    const result = await replay(['--file', down.deadLetterPath, '--base-url', receiver().url, '--json']);
     expect(result.code).toBe(0);
     expect(result.report).toMatchObject({ otlpSpans: 6, accepted: 6 });
-    expect(receiver.stats().otlpSpans).toBe(6);
-    expect(receiver.events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id).sort()).toEqual([...down.produced].sort());
-    await replay(['--file', down.deadLetterPath, '--base-url', receiver.url]);
-    expect(receiver.events().filter((e) => e.type !== 'trace-create')).toHaveLength(6);
-    recordFigures({ suite: SUITE, case: 'OTLP path: outage, then replay ×2', faults: '503 always, then replayed', events: 6, stored: receiver.events().filter((e) => e.type !== 'trace-create').length, duplicated: 0, deadLettered: 6, lost: 0, note: 'unit: spans' });
+    expect(receiver().stats().otlpSpans).toBe(6);
+    expect(receiver().events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id).sort()).toEqual([...down.produced].sort());
+    await replay(['--file', down.deadLetterPath, '--base-url', receiver().url]);
+    expect(receiver().events().filter((e) => e.type !== 'trace-create')).toHaveLength(6);
+    recordFigures({ suite: SUITE, case: 'OTLP path: outage, then replay ×2', faults: '503 always, then replayed', events: 6, stored: receiver().events().filter((e) => e.type !== 'trace-create').length, duplicated: 0, deadLettered: 6, lost: 0, note: 'unit: spans' });
   });
 
   it('the mask applies to what is dead-lettered, on both paths', async () => {
     for (const transport of ['ingestion', 'otlp'] as const) {
       const path = tmpFile(`masked-${transport}.jsonl`);
       const drops = new DropLog();
-      receiver.reset();
-      receiver.faults.push({ status: 500, times: 100 });
-      const exporter = exporterFor(receiver, {
+      receiver().reset();
+      receiver().faults.push({ status: 500, times: 100 });
+      const exporter = exporterFor(receiver(), {
         transport,
         maxRetries: 0,
         deadLetterPath: path,
@@ -109,9 +96,9 @@ describe('dead-letter file and replay', () => {
   it('is bounded by deadLetterMaxBytes; what does not fit is counted and said once', async () => {
     const path = tmpFile('small.jsonl');
     const mark = guard.logs().lines.length;
-    receiver.reset();
-    receiver.faults.push({ status: 500, times: 100 });
-    const exporter = exporterFor(receiver, { maxRetries: 0, deadLetterPath: path, deadLetterMaxBytes: 2_048, circuitBreakerThreshold: 0 });
+    receiver().reset();
+    receiver().faults.push({ status: 500, times: 100 });
+    const exporter = exporterFor(receiver(), { maxRetries: 0, deadLetterPath: path, deadLetterMaxBytes: 2_048, circuitBreakerThreshold: 0 });
     for (let i = 0; i < 5; i++) await exportSpans(exporter, makeSpans(4));
     await exporter.shutdown();
     const stats = exporter.stats();
@@ -123,10 +110,10 @@ describe('dead-letter file and replay', () => {
 
   it('an onDrop hook that throws or rejects is contained and said once', async () => {
     const mark = guard.logs().lines.length;
-    receiver.reset();
-    receiver.faults.push({ status: 401, times: 100 });
+    receiver().reset();
+    receiver().faults.push({ status: 401, times: 100 });
     let calls = 0;
-    const exporter = exporterFor(receiver, {
+    const exporter = exporterFor(receiver(), {
       onDrop: (events) => {
         calls++;
         if (calls % 2 === 0) return Promise.reject(new Error(`async hook bug (${events.length})`));
@@ -143,18 +130,18 @@ describe('dead-letter file and replay', () => {
 
   it('replay --dry-run reads and counts, sends nothing, needs no keys', async () => {
     const path = tmpFile('dry.jsonl');
-    receiver.reset();
-    receiver.faults.push({ status: 503, times: 100 });
-    const exporter = exporterFor(receiver, { maxRetries: 0, deadLetterPath: path });
+    receiver().reset();
+    receiver().faults.push({ status: 503, times: 100 });
+    const exporter = exporterFor(receiver(), { maxRetries: 0, deadLetterPath: path });
     await exportSpans(exporter, makeSpans(3));
     await exporter.shutdown();
-    receiver.reset();
+    receiver().reset();
     appendFileSync(path, '\nnot json\n{"v":99}\n');
     const result = await replay(['--file', path, '--dry-run', '--json'], {});
     expect(result.code).toBe(1); // two invalid lines
     expect(result.report).toMatchObject({ records: 6, ingestionEvents: 6, invalidLines: 2, accepted: 0, dryRun: true });
     expect(result.stderr.filter((l) => l.includes('skipped'))).toHaveLength(2);
-    expect(receiver.stats().requests).toBe(0);
+    expect(receiver().stats().requests).toBe(0);
   });
 
   it('the bin: --help, and exit code 2 for every kind of bad usage, never echoing a key', async () => {
@@ -167,12 +154,12 @@ describe('dead-letter file and replay', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [['--bogus'], keys, /Unknown option/],
       [[], keys, /--file is required/],
-      [['--file', '/nonexistent/dead-letter.jsonl', '--base-url', receiver.url], keys, /no such file/],
-      [['--file', file, '--base-url', receiver.url, '--timeout-ms=soon'], keys, /--timeout-ms must be an integer/],
-      [['--file', file, '--base-url', receiver.url], {}, /no keys/],
+      [['--file', '/nonexistent/dead-letter.jsonl', '--base-url', receiver().url], keys, /no such file/],
+      [['--file', file, '--base-url', receiver().url, '--timeout-ms=soon'], keys, /--timeout-ms must be an integer/],
+      [['--file', file, '--base-url', receiver().url], {}, /no keys/],
       [['--file', file], keys, /no base URL/],
       [['--file', file, '--base-url', 'ftp://x'], keys, /must be http/],
-      [['--file', file, '--base-url', receiver.url, SECRET_KEY], keys, /Unexpected argument/],
+      [['--file', file, '--base-url', receiver().url, SECRET_KEY], keys, /Unexpected argument/],
     ];
     for (const [args, env, message] of cases) {
       const run = await replayBin(args, env);
@@ -181,7 +168,7 @@ describe('dead-letter file and replay', () => {
       expect(run.stderr).toMatch(message);
       assertNoSecret(run.stderr, `the replay's stderr for ${args.join(' ')}`);
     }
-    const empty = await replayBin(['--file', file, '--base-url', receiver.url], keys);
+    const empty = await replayBin(['--file', file, '--base-url', receiver().url], keys);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toContain('0 records');
   });

@@ -1,20 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReceiver } from '@otel-langfuse/test-support';
+import { describe, expect, it } from 'vitest';
 import { runScenario, type ScenarioResult } from './fault-scenario.js';
-import { freePort, guardSuite, recordFigures, resetOtelGlobals, startReceiver, sum } from './harness.js';
+import { freePort, guardSuite, recordFigures, startReceiver, sum, useSuiteReceiver } from './harness.js';
 import type { FaultStep } from '@otel-langfuse/receiver';
 
 const SUITE = 'faults';
 const guard = guardSuite(SUITE);
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
-afterEach(() => resetOtelGlobals());
+const receiver = useSuiteReceiver();
 
 function figures(name: string, faults: string, result: ScenarioResult, note?: string): void {
   const deadLettered = result.drops.events.length;
@@ -36,7 +27,7 @@ const observations = (result: ScenarioResult) => result.stored.filter((e) => e.t
 describe('transient faults: every event is delivered exactly once', () => {
   it.each([500, 502, 503, 504])('a burst of %i answers within the retry budget', async (status) => {
     const faults: FaultStep[] = [{ status, times: 3 }];
-    const result = await runScenario({ receiver, faults });
+    const result = await runScenario({ receiver: receiver(), faults });
     expect(observations(result)).toHaveLength(8);
     expect(result.drops.events).toHaveLength(0);
     expect(result.stats.retries).toBe(3);
@@ -44,8 +35,8 @@ describe('transient faults: every event is delivered exactly once', () => {
   });
 
   it('429 with Retry-After in seconds waits as told', async () => {
-    const result = await runScenario({ receiver, faults: [{ status: 429, headers: { 'retry-after': '1' } }] });
-    const [first, second] = receiver.requests();
+    const result = await runScenario({ receiver: receiver(), faults: [{ status: 429, headers: { 'retry-after': '1' } }] });
+    const [first, second] = receiver().requests();
     expect(Date.parse(second!.time) - Date.parse(first!.time)).toBeGreaterThanOrEqual(900);
     expect(observations(result)).toHaveLength(8);
     expect(result.stats.retries).toBe(1);
@@ -54,40 +45,40 @@ describe('transient faults: every event is delivered exactly once', () => {
 
   it('429 with Retry-After as an HTTP date', async () => {
     const at = new Date(Date.now() + 2_000).toUTCString();
-    const result = await runScenario({ receiver, faults: [{ status: 429, headers: { 'retry-after': at } }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ status: 429, headers: { 'retry-after': at } }] });
     expect(observations(result)).toHaveLength(8);
     expect(result.stats.retries).toBe(1);
-    const [first, second] = receiver.requests();
+    const [first, second] = receiver().requests();
     expect(Date.parse(second!.time)).toBeGreaterThan(Date.parse(first!.time));
     figures('429 Retry-After: <date>', '429 + Retry-After HTTP date', result);
   });
 
   it('a connection reset mid-request is retried and delivered once', async () => {
-    const result = await runScenario({ receiver, faults: [{ destroy: true, times: 2 }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ destroy: true, times: 2 }] });
     expect(observations(result)).toHaveLength(8);
     expect(result.stats.retries).toBeGreaterThanOrEqual(2);
     figures('connection reset', 'socket destroyed ×2', result);
   });
 
   it('413 splits the batch and delivers the halves', async () => {
-    const result = await runScenario({ receiver, faults: [{ status: 413, body: 'Request Entity Too Large' }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ status: 413, body: 'Request Entity Too Large' }] });
     expect(observations(result)).toHaveLength(8);
-    expect(receiver.requests().filter((r) => r.status === 413)).toHaveLength(1);
+    expect(receiver().requests().filter((r) => r.status === 413)).toHaveLength(1);
     figures('413 once', '413 ×1 (split)', result);
   });
 
   it('207 with a per-event 500 resends only that event', async () => {
     const flaky = { status: 500, message: 'Internal', match: (e: unknown) => (e as { type?: string }).type === 'span-create' && (e as { body: { name?: string } }).body.name === 'child-1' };
-    const result = await runScenario({ receiver, faults: [{ eventErrors: flaky }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ eventErrors: flaky }] });
     expect(observations(result)).toHaveLength(8);
-    expect(receiver.requests()[1]?.eventCount).toBe(1);
+    expect(receiver().requests()[1]?.eventCount).toBe(1);
     figures('207 per-event 500', '207 with one event 500', result);
   });
 });
 
 describe('faults that outlast the retry budget: counted, dead-lettered, nothing thrown', () => {
   it('5xx until the retries run out', async () => {
-    const result = await runScenario({ receiver, faults: [{ status: 503, times: 20 }], setup: { maxRetries: 2 } });
+    const result = await runScenario({ receiver: receiver(), faults: [{ status: 503, times: 20 }], setup: { maxRetries: 2 } });
     expect(result.stored).toHaveLength(0);
     expect(result.stats.eventsDropped).toEqual({ 'retries-exhausted': result.drops.events.length });
     expect(result.drops.byReason()).toEqual({ 'retries-exhausted': result.drops.events.length });
@@ -97,7 +88,7 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
 
   it('a hang past the export deadline', async () => {
     const result = await runScenario({
-      receiver,
+      receiver: receiver(),
       faults: [{ hang: true, times: 50 }],
       setup: { requestTimeoutMs: 300, exportTimeoutMs: 1_200, circuitBreakerThreshold: 0 },
     });
@@ -109,7 +100,7 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
   });
 
   it('413 for a single event is final', async () => {
-    const result = await runScenario({ receiver, faults: [{ status: 413, times: 20 }], traces: 1 });
+    const result = await runScenario({ receiver: receiver(), faults: [{ status: 413, times: 20 }], traces: 1 });
     expect(result.stored).toHaveLength(0);
     expect(Object.keys(result.stats.eventsRejected)).toEqual(['http-413']);
     expect(result.drops.byReason()).toEqual({ 'http-413': result.drops.events.length });
@@ -118,7 +109,7 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
 
   it('207 with a per-event 400: the rest is stored, the bad one dead-lettered', async () => {
     const bad = { status: 400, message: 'Invalid input', match: (e: unknown) => (e as { body: { name?: string } }).body.name === 'child-2' };
-    const result = await runScenario({ receiver, faults: [{ eventErrors: bad }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ eventErrors: bad }] });
     expect(observations(result)).toHaveLength(7);
     expect(result.stats.eventsRejected).toEqual({ 'event-400': 1 });
     expect(result.drops.events.map((e) => e.body.id)).toEqual(result.produced.filter((_, i) => i === 5));
@@ -127,7 +118,7 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
 
   it.each([401, 403])('%i: not retried, one diagnostic, dead-lettered', async (status) => {
     const mark = guard.logs().lines.length;
-    const result = await runScenario({ receiver, faults: [{ status, body: { message: 'nope' }, times: 5 }] });
+    const result = await runScenario({ receiver: receiver(), faults: [{ status, body: { message: 'nope' }, times: 5 }] });
     expect(result.stored).toHaveLength(0);
     expect(result.stats.requests).toBe(1);
     expect(result.stats.eventsRejected).toEqual({ [`http-${status}`]: result.drops.events.length });
@@ -137,7 +128,7 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
 
   it('connection refused, then the receiver back on the same port: later exports are delivered', async () => {
     const port = await freePort();
-    const down = await runScenario({ receiver, baseUrl: `http://127.0.0.1:${port}`, setup: { maxRetries: 1 } });
+    const down = await runScenario({ receiver: receiver(), baseUrl: `http://127.0.0.1:${port}`, setup: { maxRetries: 1 } });
     // ECONNREFUSED on Node 20; newer Nodes may report the pooled socket closing before it connected.
     expect(Object.keys(down.stats.eventsDropped)).toEqual([expect.stringMatching(/^network-(ECONNREFUSED|ERR_SOCKET_CLOSED_BEFORE_CONNECTION)$/)]);
     expect(down.drops.events.length).toBe(sum(down.stats.eventsDropped));
@@ -156,11 +147,11 @@ describe('faults that outlast the retry budget: counted, dead-lettered, nothing 
 
   it('DNS failure for a host that never resolves (.invalid)', async () => {
     const mark = guard.logs().lines.length;
-    const result = await runScenario({ receiver, baseUrl: 'http://langfuse.invalid', setup: { maxRetries: 1 } });
+    const result = await runScenario({ receiver: receiver(), baseUrl: 'http://langfuse.invalid', setup: { maxRetries: 1 } });
     // ENOTFOUND from a resolver that answers, EAI_AGAIN where none is reachable; Node 24 may report the retried
     // attempt's pooled socket closing before it connected.
     expect(Object.keys(result.stats.eventsDropped)).toEqual([expect.stringMatching(/^network-(ENOTFOUND|EAI_AGAIN|ERR_SOCKET_CLOSED_BEFORE_CONNECTION)$/)]);
-    expect(receiver.stats().requests).toBe(0);
+    expect(receiver().stats().requests).toBe(0);
     expect(guard.since(mark).filter((l) => l.message.includes('could not reach'))).toHaveLength(1);
     figures('DNS failure', 'http://langfuse.invalid', result);
   });

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { captureDiag, resetOtelGlobals, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverOptions } from '@otel-langfuse/receiver';
 import type { DroppedEvent, ExporterStats } from '../src/index.js';
@@ -20,6 +20,29 @@ export const RESULTS_DIR = join(tmpdir(), 'otel-langfuse-reliability');
 
 export function startReceiver(options: ReceiverOptions = {}): Promise<TestReceiver> {
   return startTestReceiver({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, ...options });
+}
+
+/**
+ * The receiver of a suite file: started before its tests (after `ensureBuilt` when the file runs built binaries),
+ * closed after them; after each test its fault script is cleared and OTel's globals are reset.
+ */
+export function useSuiteReceiver(options: { needsBuild?: boolean } = {}): () => TestReceiver {
+  let receiver: TestReceiver | undefined;
+  beforeAll(async () => {
+    if (options.needsBuild) ensureBuilt();
+    receiver = await startReceiver();
+  }, 120_000);
+  afterAll(async () => {
+    await receiver?.close();
+  });
+  afterEach(() => {
+    receiver?.faults.clear();
+    resetOtelGlobals();
+  });
+  return () => {
+    if (!receiver) throw new Error('the suite receiver starts in beforeAll: use it inside hooks and tests');
+    return receiver;
+  };
 }
 
 /** A port nothing listens on now (for "connection refused, then the receiver comes back on the same port"). */

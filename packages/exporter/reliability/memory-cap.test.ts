@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestReceiver } from '@otel-langfuse/test-support';
+import { describe, expect, it } from 'vitest';
 import { exportSpans, exporterFor, makeSpans } from '../test/helpers.js';
-import { DropLog, guardSuite, observe, recordFigures, startReceiver } from './harness.js';
+import { DropLog, guardSuite, observe, recordFigures, useSuiteReceiver } from './harness.js';
 
 const SUITE = 'memory-cap';
 const guard = guardSuite(SUITE);
-let receiver: TestReceiver;
-
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
+const receiver = useSuiteReceiver();
 
 describe('memory cap', () => {
   it('never holds more than maxBufferedBytes for a slow server; the excess is dropped as memory-cap and dead-lettered', async () => {
-    receiver.reset();
-    receiver.faults.push({ delayMs: 400, times: 1_000 });
+    receiver().reset();
+    receiver().faults.push({ delayMs: 400, times: 1_000 });
     const cap = 65_536;
     const mark = guard.logs().lines.length;
     const drops = new DropLog();
-    const exporter = exporterFor(receiver, { maxBufferedBytes: cap, maxEventBytes: 20_000, maxBatchBytes: 40_000, onDrop: drops.hook });
+    const exporter = exporterFor(receiver(), { maxBufferedBytes: cap, maxEventBytes: 20_000, maxBatchBytes: 40_000, onDrop: drops.hook });
     const batches = Array.from({ length: 12 }, () => makeSpans(2, { 'langfuse.observation.input': JSON.stringify('m'.repeat(8_000)) }));
     const produced = batches.flat().map((s) => s.spanContext().spanId);
 
@@ -34,11 +26,11 @@ describe('memory cap', () => {
     expect(results).toHaveLength(12);
 
     await exporter.shutdown();
-    const stored = receiver.events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id);
+    const stored = receiver().events().filter((e) => e.type !== 'trace-create').map((e) => e.body.id);
     const dropped = new Set(drops.observationIds());
     expect(stored.length).toBeGreaterThan(0);
     expect(produced.filter((id) => !stored.includes(id) && !dropped.has(id))).toEqual([]);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     expect(guard.since(mark).filter((l) => l.message.includes('maxBufferedBytes'))).toHaveLength(1);
     expect(guard.since(mark).filter((l) => l.message.includes('not delivered in the last'))).toHaveLength(1); // the shutdown summary
     observe(JSON.stringify(stats));
@@ -47,8 +39,8 @@ describe('memory cap', () => {
       case: 'memory cap, slow server',
       faults: `every answer 400 ms late, cap ${cap} B, 12 concurrent exports`,
       events: exporter.stats().eventsSent + drops.events.length,
-      stored: receiver.events().length,
-      duplicated: receiver.stats().duplicateEnvelopeIds,
+      stored: receiver().events().length,
+      duplicated: receiver().stats().duplicateEnvelopeIds,
       deadLettered: drops.events.length,
       lost: 0,
       note: `peak held ${stats.peakBufferedBytes} B`,

@@ -1,25 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { context, propagation } from '@opentelemetry/api';
-import type { TestReceiver } from '@otel-langfuse/test-support';
 import { extractTraceContext, injectTraceContext, langfuse, setupLangfuse, withTraceContext, type LangfuseHandle } from '@otel-langfuse/tracing';
 import { LangfuseSpanExporter } from '../src/index.js';
 import { exportSpans, makeSpans } from '../test/helpers.js';
-import { guardSuite, observe, PUBLIC_KEY, resetOtelGlobals, SECRET_KEY, startReceiver } from './harness.js';
+import { guardSuite, observe, PUBLIC_KEY, SECRET_KEY, useSuiteReceiver } from './harness.js';
 
 const guard = guardSuite('security');
-let receiver: TestReceiver;
+const receiver = useSuiteReceiver();
 let handle: LangfuseHandle | undefined;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await receiver.close();
-});
 afterEach(async () => {
   await handle?.shutdown();
   handle = undefined;
-  resetOtelGlobals();
 });
 
 const keys = { publicKey: PUBLIC_KEY, secretKey: SECRET_KEY };
@@ -49,15 +41,15 @@ describe('secrets', () => {
     await collect(new LangfuseSpanExporter({ ...keys, baseUrl: `not a url ${SECRET_KEY}` }));
     await collect(new LangfuseSpanExporter({ ...keys, baseUrl: `http://127.0.0.1:1/${SECRET_KEY}`, maxRetries: 0 }));
     await collect(new LangfuseSpanExporter({ ...keys, baseUrl: `http://user:${SECRET_KEY}@127.0.0.1:1` }));
-    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver.url, additionalHeaders: { [`x-${SECRET_KEY}\n`]: SECRET_KEY } }));
+    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver().url, additionalHeaders: { [`x-${SECRET_KEY}\n`]: SECRET_KEY } }));
     // Wrong keys (401), a server error echoing the request, a server that hangs up.
-    receiver.faults.push({ status: 401, body: { message: `bad key ${SECRET_KEY}` } });
-    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver.url }));
-    receiver.faults.push({ status: 500, times: 10, body: `Internal error for key ${SECRET_KEY}` });
-    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver.url, maxRetries: 1, initialRetryDelayMs: 1 }));
-    receiver.faults.push({ destroy: true, times: 10 });
-    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver.url, maxRetries: 1, initialRetryDelayMs: 1 }));
-    receiver.faults.clear();
+    receiver().faults.push({ status: 401, body: { message: `bad key ${SECRET_KEY}` } });
+    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver().url }));
+    receiver().faults.push({ status: 500, times: 10, body: `Internal error for key ${SECRET_KEY}` });
+    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver().url, maxRetries: 1, initialRetryDelayMs: 1 }));
+    receiver().faults.push({ destroy: true, times: 10 });
+    await collect(new LangfuseSpanExporter({ ...keys, baseUrl: receiver().url, maxRetries: 1, initialRetryDelayMs: 1 }));
+    receiver().faults.clear();
     for (const text of failures) observe(text);
     const diagText = guard.logs().text();
     expect(diagText).toContain('[redacted]'); // the key was there to leak, and was scrubbed
@@ -67,7 +59,7 @@ describe('secrets', () => {
 
 describe('propagation', () => {
   it('baggage never carries keys outside the allow-list, inbound or outbound', () => {
-    handle = setupLangfuse({ ...keys, baseUrl: receiver.url, baggageKeys: ['tenant'] });
+    handle = setupLangfuse({ ...keys, baseUrl: receiver().url, baggageKeys: ['tenant'] });
     const local = propagation.setBaggage(
       context.active(),
       propagation.createBaggage({ tenant: { value: 'acme' }, 'user.email': { value: 'a@b.c' }, session_token: { value: 'tok' } }),
@@ -84,8 +76,8 @@ describe('propagation', () => {
   });
 
   it('inbound headers cannot set trace or observation attributes', async () => {
-    receiver.reset();
-    handle = setupLangfuse({ ...keys, baseUrl: receiver.url, mode: 'sync', baggageKeys: ['tenant'] });
+    receiver().reset();
+    handle = setupLangfuse({ ...keys, baseUrl: receiver().url, mode: 'sync', baggageKeys: ['tenant'] });
     const carrier = {
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       tracestate: 'langfuse=pwned-state,vendor=x',
@@ -96,10 +88,10 @@ describe('propagation', () => {
     const traceId = withTraceContext(carrier, () => langfuse.trace({ name: 'legit' }, (t) => t.id));
     expect(traceId).toBe('0af7651916cd43dd8448eb211c80319c'); // propagation itself works
     await handle.forceFlush();
-    const stored = JSON.stringify(receiver.events());
-    expect(receiver.events().length).toBeGreaterThan(0);
+    const stored = JSON.stringify(receiver().events());
+    expect(receiver().events().length).toBeGreaterThan(0);
     for (const injected of ['pwned', 'attacker', 'acme']) expect(stored).not.toContain(injected);
-    const trace = receiver.trace(traceId);
+    const trace = receiver().trace(traceId);
     expect(trace?.observations.map((o) => o.name)).toEqual(['legit']);
     expect(trace?.trace.userId).toBeUndefined();
     expect(trace?.trace.sessionId).toBeUndefined();

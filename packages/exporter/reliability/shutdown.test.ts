@@ -1,38 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { TestReceiver } from '@otel-langfuse/test-support';
 import { langfuse, setupLangfuse } from '@otel-langfuse/tracing';
 import { LangfuseSpanExporter } from '../src/index.js';
 import { makeSpans } from '../test/helpers.js';
 import { runChild } from './child-app.js';
-import { DropLog, ensureBuilt, guardSuite, observe, PUBLIC_KEY, readJsonl, recordFigures, resetOtelGlobals, SECRET_KEY, startReceiver, tmpFile } from './harness.js';
+import { DropLog, guardSuite, observe, PUBLIC_KEY, readJsonl, recordFigures, SECRET_KEY, tmpFile, useSuiteReceiver } from './harness.js';
 
 const SUITE = 'shutdown';
 const guard = guardSuite(SUITE);
-let receiver: TestReceiver;
+const receiver = useSuiteReceiver({ needsBuild: true });
 
-beforeAll(async () => {
-  ensureBuilt();
-  receiver = await startReceiver();
-}, 120_000);
-afterAll(async () => {
-  await receiver.close();
-});
-afterEach(() => {
-  receiver.faults.clear();
-  resetOtelGlobals();
-});
-
-const childEnv = () => ({ LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY, LANGFUSE_BASE_URL: receiver.url });
+const childEnv = () => ({ LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY, LANGFUSE_BASE_URL: receiver().url });
 
 describe('shutdown', () => {
   it('delivers every queued span within its timeout; a second call is harmless', async () => {
-    receiver.reset();
+    receiver().reset();
     const mark = guard.logs().lines.length;
     const handle = setupLangfuse({
       publicKey: PUBLIC_KEY,
       secretKey: SECRET_KEY,
-      baseUrl: receiver.url,
+      baseUrl: receiver().url,
       mode: 'batch',
       flushAt: 2048,
       maxQueueSize: 2048,
@@ -41,22 +28,22 @@ describe('shutdown', () => {
     });
     const spans = 2_000;
     for (let i = 0; i < spans / 2; i++) langfuse.trace({ name: `queued-${i}` }, () => langfuse.span({ name: `queued-child-${i}` }, () => i));
-    expect(receiver.stats().requests).toBe(0); // all still queued in the processor
+    expect(receiver().stats().requests).toBe(0); // all still queued in the processor
     await handle.shutdown();
-    const observations = receiver.events().filter((e) => e.type !== 'trace-create');
+    const observations = receiver().events().filter((e) => e.type !== 'trace-create');
     expect(observations).toHaveLength(spans);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     expect(guard.since(mark).filter((l) => l.message.includes('did not finish'))).toEqual([]);
-    const requests = receiver.stats().requests;
+    const requests = receiver().stats().requests;
     await expect(handle.shutdown()).resolves.toBeUndefined();
-    expect(receiver.stats().requests).toBe(requests);
+    expect(receiver().stats().requests).toBe(requests);
     expect(handle.stats().spansExported).toBe(spans);
-    recordFigures({ suite: SUITE, case: 'shutdown with 2000 spans queued', faults: 'none', events: handle.stats().eventsSent, stored: receiver.events().length, duplicated: 0, deadLettered: 0, lost: spans - observations.length });
+    recordFigures({ suite: SUITE, case: 'shutdown with 2000 spans queued', faults: 'none', events: handle.stats().eventsSent, stored: receiver().events().length, duplicated: 0, deadLettered: 0, lost: spans - observations.length });
   });
 
   it('an export after shutdown fails fast, is counted and reaches onDrop', async () => {
     const drops = new DropLog();
-    const exporter = new LangfuseSpanExporter({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, baseUrl: receiver.url, onDrop: drops.hook, deadLetterPath: tmpFile('after-shutdown.jsonl') });
+    const exporter = new LangfuseSpanExporter({ publicKey: PUBLIC_KEY, secretKey: SECRET_KEY, baseUrl: receiver().url, onDrop: drops.hook, deadLetterPath: tmpFile('after-shutdown.jsonl') });
     await exporter.shutdown();
     await exporter.shutdown();
     let result: ExportResult | undefined;
@@ -72,8 +59,8 @@ describe('shutdown', () => {
 
 describe('the process exits by itself', () => {
   it('a hung server cannot hold the process open past the export deadline', async () => {
-    receiver.reset();
-    receiver.faults.push({ hang: true, times: 1_000 });
+    receiver().reset();
+    receiver().faults.push({ hang: true, times: 1_000 });
     const deadLetterPath = tmpFile('hung.jsonl');
     const exportTimeoutMs = 2_000;
     const child = await runChild(
@@ -101,8 +88,8 @@ report({ phase: 'returned', stats: handle.stats() });
   });
 
   it('an app that exports during faults and simply ends delivers everything and exits cleanly', async () => {
-    receiver.reset();
-    receiver.faults.push({ status: 503, times: 2 }, { destroy: true }, { status: 500 }, { delayMs: 300 });
+    receiver().reset();
+    receiver().faults.push({ status: 503, times: 2 }, { destroy: true }, { status: 500 }, { delayMs: 300 });
     const child = await runChild(
       `
 process.on('unhandledRejection', (reason) => report({ unhandled: String(reason) }));
@@ -118,10 +105,10 @@ report({ phase: 'end of main' });
     expect(child.code).toBe(0);
     expect(child.stderr).toBe('');
     expect(child.messages.filter((m) => 'unhandled' in m)).toEqual([]);
-    const observations = receiver.events().filter((e) => e.type !== 'trace-create');
+    const observations = receiver().events().filter((e) => e.type !== 'trace-create');
     expect(observations).toHaveLength(20);
-    expect(receiver.stats().duplicateEnvelopeIds).toBe(0);
+    expect(receiver().stats().duplicateEnvelopeIds).toBe(0);
     expect(child.elapsedMs).toBeLessThan(25_000);
-    recordFigures({ suite: SUITE, case: 'faults, app just ends (child)', faults: '503 ×2, reset, 500, slow', events: receiver.events().length, stored: receiver.events().length, duplicated: 0, deadLettered: 0, lost: 20 - observations.length });
+    recordFigures({ suite: SUITE, case: 'faults, app just ends (child)', faults: '503 ×2, reset, 500, slow', events: receiver().events().length, stored: receiver().events().length, duplicated: 0, deadLettered: 0, lost: 20 - observations.length });
   });
 });
