@@ -7,6 +7,7 @@ import { buildPipeline, type Pipeline } from './exporter-pipeline.js';
 import type { LangfuseExporterOptions } from './exporter-options.js';
 import { StatsRecorder, type ExporterStats } from './exporter-stats.js';
 import type { ScoreCreateEvent } from './ingestion-event.js';
+import { ExportAcknowledgement } from './export-acknowledgement.js';
 import { InFlightTracker } from './in-flight-tracker.js';
 import type { EventOutcome } from './ingestion-delivery.js';
 import { filterSpans, prepareEvents } from './prepare-events.js';
@@ -40,6 +41,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly inFlight = new InFlightTracker();
   private readonly memory = new TraceCreateMemory();
   private readonly pipeline: Pipeline | undefined;
+  private readonly acknowledgement: ExportAcknowledgement;
   private state: State = 'running';
   private shutdownPromise: Promise<void> | undefined;
 
@@ -50,6 +52,7 @@ export class LangfuseSpanExporter implements SpanExporter {
     const given: unknown = options?.secretKey;
     this.log = new ComponentLogger(SDK_NAME, [secret, typeof given === 'string' ? given.trim() : undefined, process.env['LANGFUSE_SECRET_KEY']]);
     for (const warning of resolved.warnings) this.log.warn(warning);
+    this.acknowledgement = new ExportAcknowledgement(resolved.ok ? resolved.config.exportConcurrency : 1);
     if (!resolved.ok) {
       this.log.error(`exporting to Langfuse is disabled: ${resolved.reason}. Spans will be dropped (counted in stats().eventsDropped.disabled).`);
       return;
@@ -148,6 +151,7 @@ export class LangfuseSpanExporter implements SpanExporter {
         .then(() => this.exportNow(pipeline, spans, deadline))
         .then(done, (error: unknown) => this.failUnexpectedly(error, spans, done));
       this.inFlight.track(task);
+      this.acknowledgement.admit(task, () => done(SUCCESS));
     } catch (error) {
       this.failUnexpectedly(error, spans, done);
     }

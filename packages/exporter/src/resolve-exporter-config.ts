@@ -32,6 +32,7 @@ const MINIMUMS: Record<NumericOption, number> = {
   maxRetryDelayMs: 0,
   maxConcurrentRequests: 1,
   maxPendingExports: 1,
+  exportConcurrency: 1,
   maxBufferedBytes: 65_536,
   deadLetterMaxBytes: 1024,
   circuitBreakerThreshold: 0,
@@ -147,6 +148,10 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
     warnings.push(`maxBufferedBytes must be at least maxEventBytes (${numbers.maxEventBytes}); using ${numbers.maxEventBytes}`);
     numbers.maxBufferedBytes = numbers.maxEventBytes;
   }
+  if (numbers.exportConcurrency > numbers.maxPendingExports) {
+    warnings.push(`exportConcurrency must be at most maxPendingExports (${numbers.maxPendingExports}); using ${numbers.maxPendingExports}`);
+    numbers.exportConcurrency = numbers.maxPendingExports;
+  }
   if (numbers.circuitBreakerMaxCooldownMs < numbers.circuitBreakerCooldownMs) {
     warnings.push(`circuitBreakerMaxCooldownMs must be at least circuitBreakerCooldownMs; using ${numbers.circuitBreakerCooldownMs}`);
     numbers.circuitBreakerMaxCooldownMs = numbers.circuitBreakerCooldownMs;
@@ -174,7 +179,7 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
   };
 
   const transport = oneOf(options.transport, env['LANGFUSE_TRANSPORT'], ['ingestion', 'otlp', 'auto'] as const, 'auto', 'transport', warnings);
-  const otlpEncoding = oneOf(options.otlpEncoding, env['LANGFUSE_OTLP_ENCODING'], ['protobuf', 'json'] as const, 'protobuf', 'otlpEncoding', warnings);
+  const otlpEncoding = oneOf(options.otlpEncoding, env['LANGFUSE_OTLP_ENCODING'], ['protobuf', 'json'] as const, 'json', 'otlpEncoding', warnings);
 
   return {
     ok: true,

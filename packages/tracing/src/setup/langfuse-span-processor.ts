@@ -99,6 +99,9 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
   }
 }
 
+/** Batches delivered at once in batch mode, unless the user chose otherwise: one being prepared, one on the wire. */
+const BATCH_EXPORT_CONCURRENCY = 2;
+
 /**
  * The exporter's options. In sync mode every ended span is its own export call, so a burst of spans means as many pending exports: the
  * exporter's default cap (64, sized for batches) would drop most of them. Unless the user chose a cap, sync
@@ -107,6 +110,9 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
 function exporterOptions(options: LangfuseSpanProcessorOptions, config: ResolvedProcessorConfig): LangfuseSpanProcessorOptions {
   const result = { ...options };
   if (config.mode === 'sync' && options.maxPendingExports === undefined) result.maxPendingExports = config.maxQueueSize;
+  // This processor's forceFlush waits for the exporter too, so the batch processor may hand over the next batch
+  // while the previous one is still on the wire.
+  if (config.mode === 'batch' && options.exportConcurrency === undefined) result.exportConcurrency = BATCH_EXPORT_CONCURRENCY;
   if (typeof options.mask === 'function') result.mask = synchronousMask(options.mask);
   return result;
 }
