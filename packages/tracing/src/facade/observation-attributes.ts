@@ -19,24 +19,24 @@ import {
 import { setMaskedValue, setMetadata } from '../values/io-attributes.js';
 import { safeRead, stringField } from '../values/safe-read.js';
 import { serializeValue } from '../values/serialize-value.js';
+import { readObservationFields } from './read-fields.js';
 
 /** Adds the attributes of observation fields (see `ObservationUpdate`) that are present. Never throws. */
 export function addObservationAttributes(attributes: Attributes, fields: unknown, mask: MaskFunction | undefined): void {
   if (typeof fields !== 'object' || fields === null) return;
-  const field = (key: string) => safeRead(fields, key);
-  setMaskedValue(attributes, OBSERVATION_INPUT, field('input'), 'input', mask);
-  setMaskedValue(attributes, OBSERVATION_OUTPUT, field('output'), 'output', mask);
-  setMetadata(attributes, OBSERVATION_METADATA, field('metadata'), mask);
-  setText(attributes, OBSERVATION_LEVEL, level(field('level')));
-  setText(attributes, OBSERVATION_STATUS_MESSAGE, stringField(field('statusMessage')));
-  setText(attributes, VERSION, stringField(field('version')));
-  setText(attributes, ENVIRONMENT, stringField(field('environment')));
-  setText(attributes, OBSERVATION_MODEL, stringField(field('model')));
-  setText(attributes, OBSERVATION_MODEL_PARAMETERS, jsonObject(field('modelParameters')));
-  setText(attributes, OBSERVATION_USAGE_DETAILS, jsonObject(field('usage')));
-  setText(attributes, OBSERVATION_COST_DETAILS, jsonObject(field('cost')));
-  setText(attributes, OBSERVATION_COMPLETION_START_TIME, isoTime(field('completionStartTime')));
-  const prompt = field('prompt');
+  const field = readObservationFields(fields);
+  addIoAttributes(attributes, field.input, field.output, mask);
+  setMetadata(attributes, OBSERVATION_METADATA, field.metadata, mask);
+  setText(attributes, OBSERVATION_LEVEL, level(field.level));
+  setText(attributes, OBSERVATION_STATUS_MESSAGE, stringField(field.statusMessage));
+  setText(attributes, VERSION, stringField(field.version));
+  setText(attributes, ENVIRONMENT, stringField(field.environment));
+  setText(attributes, OBSERVATION_MODEL, stringField(field.model));
+  setText(attributes, OBSERVATION_MODEL_PARAMETERS, jsonObject(field.modelParameters));
+  setText(attributes, OBSERVATION_USAGE_DETAILS, jsonObject(field.usage));
+  setText(attributes, OBSERVATION_COST_DETAILS, jsonObject(field.cost));
+  setText(attributes, OBSERVATION_COMPLETION_START_TIME, isoTime(field.completionStartTime));
+  const prompt = field.prompt;
   if (prompt !== undefined) {
     const name = stringField(safeRead(prompt, 'name'));
     const version = safeRead(prompt, 'version');
@@ -45,6 +45,12 @@ export function addObservationAttributes(attributes: Attributes, fields: unknown
       attributes[OBSERVATION_PROMPT_VERSION] = version;
     }
   }
+}
+
+/** The observation's input and output (what `addObservationAttributes` writes first). Never throws. */
+export function addIoAttributes(attributes: Attributes, input: unknown, output: unknown, mask: MaskFunction | undefined): void {
+  setMaskedValue(attributes, OBSERVATION_INPUT, input, 'input', mask);
+  setMaskedValue(attributes, OBSERVATION_OUTPUT, output, 'output', mask);
 }
 
 function setText(attributes: Attributes, name: string, value: string | undefined): void {

@@ -1,11 +1,11 @@
-import { context as contextApi, SpanStatusCode, trace, type Attributes, type Context, type Span, type TimeInput } from '@opentelemetry/api';
+import { context as contextApi, SpanStatusCode, type Attributes, type Context, type Span, type TimeInput } from '@opentelemetry/api';
 import { OBSERVATION_LEVEL, OBSERVATION_STATUS_MESSAGE } from '../attribute-names.js';
 import { describeCaught, log } from '../logger.js';
 import { safeRead } from '../values/safe-read.js';
-import { OBSERVATION_KEY } from './context-keys.js';
 import { describeError } from './describe-error.js';
 import type { FacadeConfig } from './facade-config.js';
 import { addObservationAttributes } from './observation-attributes.js';
+import { ObservationContext } from './observation-context.js';
 import { runObservation } from './run-observation.js';
 import { startObservation } from './start-observation.js';
 import type { TraceScope } from './trace-scope.js';
@@ -42,7 +42,7 @@ export class Observation implements ObservationHandle {
     /** A stand-in that does nothing at all: tracing is off or no provider is set up. */
     readonly isNoop = false,
   ) {
-    this.context = isNoop ? parentContext : trace.setSpan(parentContext, otelSpan).setValue(OBSERVATION_KEY, this);
+    this.context = isNoop ? parentContext : ObservationContext.of(parentContext, otelSpan, this);
   }
 
   get id(): string {

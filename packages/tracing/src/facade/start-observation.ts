@@ -5,7 +5,8 @@ import { safeRead, stringField } from '../values/safe-read.js';
 import { OBSERVATION_KEY } from './context-keys.js';
 import { facadeConfig } from './facade-config.js';
 import { Observation } from './observation.js';
-import { addObservationAttributes } from './observation-attributes.js';
+import { addIoAttributes, addObservationAttributes } from './observation-attributes.js';
+import { readStartFields, readTraceFields } from './read-fields.js';
 import { resolveParent } from './resolve-parent.js';
 import { timeInput } from './time-input.js';
 import { TraceScope } from './trace-scope.js';
@@ -46,8 +47,11 @@ export function startObservation(request: StartRequest): Observation {
     const { options } = request;
     const type = request.type ?? observationType(safeRead(options, 'type'));
     const parent = resolveParent(base, config);
-    const startTime = timeInput(safeRead(options, 'startTime'));
-    const name = stringField(safeRead(options, 'name')) ?? type;
+    // Each field is read once: a trace root's name is one of its trace fields.
+    const traceFields = request.trace ? readTraceFields(options) : undefined;
+    const start = traceFields === undefined ? readStartFields(options) : { name: traceFields.name, startTime: safeRead(options, 'startTime') };
+    const startTime = timeInput(start.startTime);
+    const name = stringField(start.name) ?? type;
     span = tracer.startSpan(name, startTime === undefined ? {} : { startTime }, parent.context);
 
     if (!span.isRecording()) {
@@ -61,15 +65,17 @@ export function startObservation(request: StartRequest): Observation {
     const scope = parent.scope ?? new TraceScope(span.spanContext().traceId);
     const observation = new Observation(span, type, parent.context, scope, true, config);
     if (parent.scope === undefined) scope.root = observation;
-    const attributes: Attributes = { ...scope.propagated, [OBSERVATION_TYPE]: type };
+    // Not a spread: see TraceScope.apply.
+    const attributes: Attributes = Object.assign({}, scope.propagated);
+    attributes[OBSERVATION_TYPE] = type;
     if (parent.asRoot) attributes[AS_ROOT] = 'true';
-    if (request.trace) {
+    if (traceFields !== undefined) {
       // The name is the span's; input and output are the root observation's, which a trace root passes on to
       // the trace (and which, inside a caller's trace, stay this service's own).
-      const traceUpdate = scope.apply(options, config.mask, false);
+      const traceUpdate = scope.apply(traceFields, config.mask, false);
       Object.assign(attributes, traceUpdate);
       if (parent.scope !== undefined) scope.root?.writeAttributes(traceUpdate);
-      addObservationAttributes(attributes, { input: safeRead(options, 'input'), output: safeRead(options, 'output') }, config.mask);
+      addIoAttributes(attributes, traceFields.input, traceFields.output, config.mask);
     } else {
       addObservationAttributes(attributes, options, config.mask);
     }

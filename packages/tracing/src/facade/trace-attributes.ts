@@ -15,7 +15,8 @@ import {
 } from '../attribute-names.js';
 import { log } from '../logger.js';
 import { setMaskedValue, setMetadata } from '../values/io-attributes.js';
-import { safeRead, stringField } from '../values/safe-read.js';
+import { stringField } from '../values/safe-read.js';
+import type { TraceFieldValues } from './read-fields.js';
 
 export interface TraceAttributeUpdate {
   /** Attributes every later span of the trace carries: user, session, tags, metadata, version, environment. */
@@ -29,44 +30,42 @@ export interface TraceAttributeUpdate {
 const MAX_TAGS = 100;
 
 /**
- * The attributes of trace fields (see `TraceFields`). `explicit` also writes `name`, `input` and `output` as
- * trace attributes; otherwise the caller maps them onto the root observation. Never throws.
+ * The attributes of trace fields (see `TraceFields`; as `readTraceFields` read them). `explicit` also writes `name`,
+ * `input` and `output` as trace attributes; otherwise the caller maps them onto the root observation. Never throws.
  */
 export function traceAttributes(
-  fields: unknown,
+  fields: TraceFieldValues,
   mask: MaskFunction | undefined,
   tagsSoFar: readonly string[],
   explicit: boolean,
 ): TraceAttributeUpdate {
   const update: TraceAttributeUpdate = { propagated: {}, once: {}, tags: undefined };
-  if (typeof fields !== 'object' || fields === null) return update;
-  const field = (key: string) => safeRead(fields, key);
   const { propagated, once } = update;
 
-  const userId = stringField(field('userId'));
+  const userId = stringField(fields.userId);
   if (userId !== undefined) propagated[USER_ID] = userId;
-  const sessionId = stringField(field('sessionId'));
+  const sessionId = stringField(fields.sessionId);
   if (sessionId !== undefined) propagated[SESSION_ID] = sessionId;
-  const tags = mergeTags(tagsSoFar, field('tags'));
+  const tags = mergeTags(tagsSoFar, fields.tags);
   if (tags !== undefined) {
     update.tags = tags;
     propagated[TRACE_TAGS] = tags;
   }
-  setMetadata(propagated, TRACE_METADATA, field('metadata'), mask);
-  const version = stringField(field('version'));
+  setMetadata(propagated, TRACE_METADATA, fields.metadata, mask);
+  const version = stringField(fields.version);
   if (version !== undefined) propagated[VERSION] = version;
-  const environment = stringField(field('environment'));
+  const environment = stringField(fields.environment);
   if (environment !== undefined) propagated[ENVIRONMENT] = environment;
 
-  const release = stringField(field('release'));
+  const release = stringField(fields.release);
   if (release !== undefined) once[RELEASE] = release;
-  const isPublic = field('public');
+  const isPublic = fields.public;
   if (typeof isPublic === 'boolean') once[TRACE_PUBLIC] = isPublic;
   if (explicit) {
-    const name = stringField(field('name'));
+    const name = stringField(fields.name);
     if (name !== undefined) once[TRACE_NAME] = name;
-    setMaskedValue(once, TRACE_INPUT, field('input'), 'input', mask);
-    setMaskedValue(once, TRACE_OUTPUT, field('output'), 'output', mask);
+    setMaskedValue(once, TRACE_INPUT, fields.input, 'input', mask);
+    setMaskedValue(once, TRACE_OUTPUT, fields.output, 'output', mask);
   }
   return update;
 }

@@ -1,9 +1,10 @@
-import type { Attributes, Span, TimeInput } from '@opentelemetry/api';
+import type { Span, TimeInput } from '@opentelemetry/api';
 import { log } from '../logger.js';
-import { safeRead, stringField } from '../values/safe-read.js';
+import { stringField } from '../values/safe-read.js';
 import type { Observation } from './observation.js';
 import { sendTargetedScore, type ScoreOptions } from './score.js';
-import { addObservationAttributes } from './observation-attributes.js';
+import { addIoAttributes } from './observation-attributes.js';
+import { readTraceFields } from './read-fields.js';
 import type {
   EventOptions,
   GenerationOptions,
@@ -38,12 +39,12 @@ export class TraceHandleImpl implements TraceHandle {
       if (scope !== undefined) log.once('warn', 'trace-handle-ended', 'a trace handle was updated after its trace ended; ignored');
       return this;
     }
-    const traceUpdate = scope.apply(fields, root.config?.mask, false);
+    const values = readTraceFields(fields);
+    const traceUpdate = scope.apply(values, root.config?.mask, false);
     if (scope.root !== root) scope.root?.writeAttributes(traceUpdate);
-    const attributes: Attributes = { ...traceUpdate };
-    addObservationAttributes(attributes, { input: safeRead(fields, 'input'), output: safeRead(fields, 'output') }, root.config?.mask);
-    root.writeAttributes(attributes);
-    const name = stringField(safeRead(fields, 'name'));
+    addIoAttributes(traceUpdate, values.input, values.output, root.config?.mask);
+    root.writeAttributes(traceUpdate);
+    const name = stringField(values.name);
     if (name !== undefined) {
       try {
         root.otelSpan.updateName(name);

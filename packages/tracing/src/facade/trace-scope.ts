@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { MaskFunction } from '@otel-langfuse/exporter';
 import { TRACE_METADATA } from '../attribute-names.js';
 import { log } from '../logger.js';
+import type { TraceFieldValues } from './read-fields.js';
 import { traceAttributes } from './trace-attributes.js';
 
 /** The part of the trace's root observation a scope needs; kept minimal to avoid a module cycle. */
@@ -32,25 +33,34 @@ export class TraceScope {
 
   constructor(readonly traceId: string) {}
 
-  /** Records an update of trace fields; returns the attributes that say it on a span. */
-  apply(fields: unknown, mask: MaskFunction | undefined, explicit: boolean): Attributes {
-    const update = traceAttributes(fields, mask, this.tags, explicit);
-    if (update.tags !== undefined) this.tags = update.tags;
-    this.capMetadataKeys(update.propagated);
-    if (Object.keys(update.propagated).length > 0) this.propagated = { ...this.propagated, ...update.propagated };
-    return { ...update.propagated, ...update.once };
+  /** Records an update of trace fields; returns the attributes that say it on a span (a new object, the caller's). */
+  apply(fields: TraceFieldValues, mask: MaskFunction | undefined, explicit: boolean): Attributes {
+    const { propagated, once, tags } = traceAttributes(fields, mask, this.tags, explicit);
+    if (tags !== undefined) this.tags = tags;
+    // Object.assign rather than spreads: V8 gives a spread copy a map of its own, and each key added to it later
+    // (attributes are added to what this returns) then costs a new map.
+    if (this.capMetadataKeys(propagated)) this.propagated = Object.assign({}, this.propagated, propagated);
+    return Object.assign(propagated, once);
   }
 
-  /** Drops new metadata keys from `update` once the trace has `MAX_TRACE_METADATA_KEYS`; known keys may change. */
-  private capMetadataKeys(update: Attributes): void {
-    for (const key of Object.keys(update)) {
-      if (!key.startsWith(METADATA_PREFIX) || Object.prototype.hasOwnProperty.call(this.propagated, key)) continue;
-      if (this.metadataKeys < MAX_TRACE_METADATA_KEYS) {
+  /**
+   * Drops new metadata keys from `update` once the trace has `MAX_TRACE_METADATA_KEYS`; known keys may change.
+   * Says whether `update` has any key left.
+   */
+  private capMetadataKeys(update: Attributes): boolean {
+    let kept = false;
+    for (const key in update) {
+      if (key.startsWith(METADATA_PREFIX) && !Object.prototype.hasOwnProperty.call(this.propagated, key)) {
+        if (this.metadataKeys >= MAX_TRACE_METADATA_KEYS) {
+          // Deleting the key being visited is safe in for-in: keys not yet visited are unaffected.
+          delete update[key];
+          log.once('warn', 'trace-metadata-capped', `a trace has ${MAX_TRACE_METADATA_KEYS} metadata keys; further keys are ignored`);
+          continue;
+        }
         this.metadataKeys++;
-        continue;
       }
-      delete update[key];
-      log.once('warn', 'trace-metadata-capped', `a trace has ${MAX_TRACE_METADATA_KEYS} metadata keys; further keys are ignored`);
+      kept = true;
     }
+    return kept;
   }
 }

@@ -1,6 +1,7 @@
 import { log } from '../logger.js';
 import { tracingIsOn } from './facade-config.js';
 import type { Observation } from './observation.js';
+import { readTraceFields } from './read-fields.js';
 
 /**
  * Explicit trace update from inside a trace (`langfuse.updateTrace`, `observation.updateTrace`): the
@@ -21,7 +22,7 @@ export function updateTraceOf(active: Observation | undefined, fields: unknown):
     log.once('warn', 'update-trace-ended', 'updateTrace() was called after the observations it could be written on had ended; ignored');
     return;
   }
-  const attributes = scope.apply(fields, active.config?.mask, true);
+  const attributes = scope.apply(readTraceFields(fields), active.config?.mask, true);
   if (rootOpen) root!.writeAttributes(attributes);
   if (active !== root) active.writeAttributes(attributes);
 }

@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { MaskFunction } from '@otel-langfuse/exporter';
 import { applyMask, MASK_FAILED, type MaskField } from './mask.js';
 import { isPlainRecord } from './safe-read.js';
-import { createSerializer, type Serializer } from './serialize-value.js';
+import { createSerializer, serializeValue, type Serializer } from './serialize-value.js';
 
 /** Above this many keys metadata is written as one JSON attribute, keeping spans under OTel's attribute count limit. */
 export const MAX_METADATA_KEYS = 32;
@@ -16,7 +16,7 @@ export function setMaskedValue(
   mask: MaskFunction | undefined,
 ): void {
   if (value === undefined) return;
-  const serialized = createSerializer().serialize(applyMask(mask, value, field));
+  const serialized = serializeValue(applyMask(mask, value, field));
   if (serialized !== undefined) attributes[name] = serialized;
 }
 
@@ -27,11 +27,11 @@ export function setMaskedValue(
 export function setMetadata(attributes: Attributes, name: string, metadata: unknown, mask: MaskFunction | undefined): void {
   if (metadata === undefined || metadata === null) return;
   const masked = applyMask(mask, metadata, 'metadata');
-  const serializer = createSerializer();
   if (masked === MASK_FAILED) {
     attributes[name] = MASK_FAILED;
     return;
   }
+  const serializer = createSerializer();
   const keys = isPlainRecord(masked) ? safeKeys(masked) : undefined;
   if (keys !== undefined && keys.length <= MAX_METADATA_KEYS) {
     for (const key of keys) setKey(attributes, `${name}.${key}`, masked as Record<string, unknown>, key, serializer);
