@@ -3,16 +3,17 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 import type { SpanOwnership } from '../facade/facade-config.js';
 
 /**
- * First processor of a setup's provider: remembers which spans the provider started (so the facade can tell
- * another provider's spans apart in isolated mode) and counts sampled spans ended since the last flush (so
- * the exit flush only runs when there is something to send).
+ * First processor of a setup's provider: tells the provider's spans apart from other providers' (isolated mode)
+ * and counts sampled spans ended since the last flush (so the exit flush only runs when there is something to
+ * send). Every span a provider starts shares the provider's resource object, so that object identifies them
+ * without remembering each span.
  */
 export class SpanTracker implements SpanProcessor, SpanOwnership {
-  private readonly started = new WeakSet<object>();
+  private resource: object | undefined;
   private ended = 0;
 
   onStart(span: Span): void {
-    this.started.add(span);
+    this.resource ??= span.resource;
   }
 
   onEnd(span: ReadableSpan): void {
@@ -20,7 +21,7 @@ export class SpanTracker implements SpanProcessor, SpanOwnership {
   }
 
   owns(span: ApiSpan): boolean {
-    return this.started.has(span);
+    return this.resource !== undefined && (span as Partial<ReadableSpan>).resource === this.resource;
   }
 
   /** Sampled spans ended since the last call. */
