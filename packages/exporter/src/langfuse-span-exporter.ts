@@ -170,6 +170,21 @@ export class LangfuseSpanExporter implements SpanExporter {
     return this.shutdownPromise;
   }
 
+  /**
+   * Ends every delivery in flight now: requests are aborted and what they carried is counted as dropped (reason
+   * `shutdown`) and dead-lettered, as is anything exported later. For a caller whose own shutdown deadline passed while
+   * `shutdown()` still waits for a slow or hung server (it waits up to `exportTimeoutMs`). Never throws.
+   */
+  abort(): void {
+    if (this.state === 'running') this.state = 'shutting-down';
+    try {
+      this.pipeline?.ingestion.transport.shutdown();
+      this.pipeline?.otlp.transport.shutdown();
+    } catch (error) {
+      this.log.debug(`abort: ${describeError(error)}`);
+    }
+  }
+
   private async shutdownOnce(): Promise<void> {
     this.state = 'shutting-down';
     const pipeline = this.pipeline;

@@ -29,7 +29,13 @@ export interface LangfuseSpanProcessor extends SpanProcessor {
   score(score: LangfuseScore): void;
 }
 
-class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
+/** What the setup holds: the processor, and a way to stop waiting for a server its shutdown deadline gave up on. */
+export interface AbortableSpanProcessor extends LangfuseSpanProcessor {
+  /** Aborts the exporter's deliveries in flight (counted and dead-lettered as `shutdown`). */
+  abortDeliveries(): void;
+}
+
+class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   private readonly inner: SpanProcessor;
   private readonly exporter: LangfuseSpanExporter | undefined;
 
@@ -97,6 +103,10 @@ class LangfuseSpanProcessorImpl implements LangfuseSpanProcessor {
   stats(): ExporterStats {
     return this.exporter?.stats() ?? emptyStats();
   }
+
+  abortDeliveries(): void {
+    this.exporter?.abort();
+  }
 }
 
 /** Batches delivered at once in batch mode, unless the user chose otherwise: one being prepared, one on the wire. */
@@ -127,7 +137,7 @@ export function buildLangfuseSpanProcessor(
   options: LangfuseSpanProcessorOptions,
   config: ResolvedProcessorConfig,
   release?: () => void,
-): LangfuseSpanProcessor {
+): AbortableSpanProcessor {
   return new LangfuseSpanProcessorImpl(options, config, release);
 }
 

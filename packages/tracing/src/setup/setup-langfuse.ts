@@ -8,7 +8,7 @@ import { buildResource } from './build-resource.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { flushBeforeExit } from './exit-flush.js';
 import { ensureContextManager, registerGlobally } from './global-otel.js';
-import { buildLangfuseSpanProcessor, reportConfig, type LangfuseSpanProcessor } from './langfuse-span-processor.js';
+import { buildLangfuseSpanProcessor, reportConfig, type AbortableSpanProcessor } from './langfuse-span-processor.js';
 import { LangfuseSampler } from './langfuse-sampler.js';
 import { resolveSetupConfig, type ResolvedSetupConfig } from './resolve-setup-config.js';
 import type { LangfuseSetupOptions } from './setup-options.js';
@@ -39,7 +39,7 @@ class ActiveSetup implements LangfuseHandle {
   constructor(
     readonly provider: NodeTracerProvider,
     readonly registeredGlobally: boolean,
-    private readonly processor: LangfuseSpanProcessor,
+    private readonly processor: AbortableSpanProcessor,
     private readonly tracker: SpanTracker,
     private readonly facade: FacadeConfig,
     private readonly config: ResolvedSetupConfig,
@@ -82,10 +82,16 @@ class ActiveSetup implements LangfuseHandle {
     uninstallFacadeConfig(this.facade);
     const done = this.provider.shutdown().catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
     if (!(await settlesWithin(done, this.config.shutdownTimeoutMs))) {
-      log.warn(`shutdown did not finish within ${this.config.shutdownTimeoutMs} ms; spans not yet delivered may be lost`);
+      // What is still on the wire is given up (counted, dead-lettered), so a hung server cannot hold the process.
+      this.processor.abortDeliveries();
+      await settlesWithin(done, ABORTED_SHUTDOWN_GRACE_MS);
+      log.warn(`shutdown did not finish within ${this.config.shutdownTimeoutMs} ms; deliveries still running were aborted (counted in stats(), dead-lettered if configured)`);
     }
   }
 }
+
+/** After aborting deliveries: time for the exporter to count and dead-letter what they carried. */
+const ABORTED_SHUTDOWN_GRACE_MS = 1_000;
 
 class DisabledSetup implements LangfuseHandle {
   readonly enabled = false;
