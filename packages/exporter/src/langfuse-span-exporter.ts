@@ -171,6 +171,20 @@ export class LangfuseSpanExporter implements SpanExporter {
   }
 
   /**
+   * Counts spans that never reached `export` because something in front of the exporter turned them away (a full
+   * span processor queue, say) under `eventsDropped[reason]`, and gives them to `onDrop` and the dead letter like
+   * any other loss. Never throws.
+   */
+  recordDropped(spans: readonly ReadableSpan[], reason: string): void {
+    try {
+      this.stats_.drop(reason, spans.length);
+      this.pipeline?.deadLetter.spansLater(spans, reason, this.pipeline.route.current);
+    } catch (error) {
+      this.log.debug(`recordDropped: ${describeError(error)}`);
+    }
+  }
+
+  /**
    * Ends every delivery in flight now: requests are aborted and what they carried is counted as dropped (reason
    * `shutdown`) and dead-lettered, as is anything exported later. For a caller whose own shutdown deadline passed while
    * `shutdown()` still waits for a slow or hung server (it waits up to `exportTimeoutMs`). Never throws.

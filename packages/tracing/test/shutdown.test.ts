@@ -28,6 +28,8 @@ describe('shutdown and forceFlush', () => {
     langfuse.span({ name: 'stuck' }, () => undefined);
     await expect(handle.shutdown()).resolves.toBeUndefined();
     expect(logs().lines.some((l) => l.level === 'warn' && l.message.includes('shutdown did not finish within 300 ms'))).toBe(true);
+    // The delivery the hung server held was aborted: its span and trace-create are counted, not silently lost.
+    expect(handle.stats().eventsDropped).toEqual({ shutdown: 2 });
     receiver().faults.clear();
   });
 

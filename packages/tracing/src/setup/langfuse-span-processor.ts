@@ -12,6 +12,7 @@ import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
+import { QueueLimit, TakenCounter } from './queue-limit.js';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 
@@ -49,16 +50,9 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
       this.inner = new NoopSpanProcessor();
       return;
     }
-    this.exporter = new LangfuseSpanExporter(exporterOptions(options, config));
-    const delivery =
-      config.mode === 'sync'
-        ? new SimpleSpanProcessor(this.exporter)
-        : new BatchSpanProcessor(this.exporter, {
-            maxExportBatchSize: config.maxExportBatchSize,
-            scheduledDelayMillis: config.scheduledDelayMillis,
-            maxQueueSize: config.maxQueueSize,
-            exportTimeoutMillis: config.exportTimeoutMillis,
-          });
+    const exporter = new LangfuseSpanExporter(exporterOptions(options, config));
+    this.exporter = exporter;
+    const delivery = config.mode === 'sync' ? new SimpleSpanProcessor(exporter) : batchDelivery(exporter, config);
     const policy = exportPolicyOf(options);
     // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept span.
     this.inner = policy === 'all' ? delivery : createExportPolicyProcessor(delivery, { policy });
@@ -107,6 +101,18 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   abortDeliveries(): void {
     this.exporter?.abort();
   }
+}
+
+/** A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter. */
+function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): SpanProcessor {
+  const counter = new TakenCounter(exporter);
+  const batch = new BatchSpanProcessor(counter, {
+    maxExportBatchSize: config.maxExportBatchSize,
+    scheduledDelayMillis: config.scheduledDelayMillis,
+    maxQueueSize: config.maxQueueSize,
+    exportTimeoutMillis: config.exportTimeoutMillis,
+  });
+  return new QueueLimit(batch, counter, config.maxQueueSize, (spans) => exporter.recordDropped(spans, 'queue-full'));
 }
 
 /** Batches delivered at once in batch mode, unless the user chose otherwise: one being prepared, one on the wire. */
