@@ -56,10 +56,11 @@ export function accountOutcomes(
   const failedSpans = new Set<string>();
   const deliveredSpans = new Set<string>();
   const failures = new Map<string, number>();
+  let sent = 0;
   for (const event of events) {
     const outcome = outcomes.get(event) ?? { kind: 'dropped', reason: 'unsettled' };
     if (outcome.kind === 'accepted') {
-      stats.add('eventsSent');
+      sent++;
       if (event.spanId) deliveredSpans.add(event.spanId);
       if (event.fingerprint && event.event.type === 'trace-create') memory.rememberSent(event.event.body.id, event.fingerprint);
       continue;
@@ -70,6 +71,9 @@ export function accountOutcomes(
     collect(failed, outcome.reason, event);
     if (event.spanId) failedSpans.add(event.spanId);
   }
-  for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) stats.add('spansExported');
+  stats.add('eventsSent', sent);
+  let exported = 0;
+  for (const spanId of deliveredSpans) if (!failedSpans.has(spanId)) exported++;
+  stats.add('spansExported', exported);
   return toResult(failures, 'events');
 }

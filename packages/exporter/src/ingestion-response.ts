@@ -12,13 +12,18 @@ export function parseMultiStatus(body: string): Map<string, IngestionResultItem>
   const { successes, errors } = parsed as { successes?: unknown; errors?: unknown };
   if (!Array.isArray(successes) || !Array.isArray(errors)) return undefined;
   const results = new Map<string, IngestionResultItem>();
-  for (const item of [...successes, ...errors] as unknown[]) {
+  addResults(results, successes as unknown[]);
+  addResults(results, errors as unknown[]);
+  return results;
+}
+
+function addResults(results: Map<string, IngestionResultItem>, items: readonly unknown[]): void {
+  for (const item of items) {
     if (typeof item !== 'object' || item === null) continue;
     const { id, status, message, error } = item as Record<string, unknown>;
     if (typeof id !== 'string' || typeof status !== 'number') continue;
     results.set(id, { id, status, message: typeof message === 'string' ? message : undefined, error });
   }
-  return results;
 }
 
 /** A short, bounded description of what the server said, for diagnostics. */

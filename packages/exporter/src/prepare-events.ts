@@ -4,7 +4,8 @@ import { describeError } from './describe-error.js';
 import type { StatsRecorder } from './exporter-stats.js';
 import type { IngestionEvent } from './ingestion-event.js';
 import { isTraceDefaults, mergeTraceCreates, traceFieldsOf, type SpanMapper } from './mapping/index.js';
-import { serializeEvent, type SerializedEvent } from './serialized-event.js';
+import { bodyJsonOf, serializeEvent, withFingerprint, type SerializedEvent } from './serialized-event.js';
+import { StringEscapeMemo } from './string-escape-memo.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
 
 export interface PrepareDeps {
@@ -39,14 +40,16 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
   const mapped: IngestionEvent[] = [];
   for (let start = 0; start < spans.length; start += SLICE) {
     if (start > 0) await yieldToEventLoop();
-    mapped.push(...mapSpans(spans.slice(start, start + SLICE), deps));
+    mapSpans(spans, start, Math.min(start + SLICE, spans.length), deps, mapped);
   }
   const events = mergeTraceCreates(mapped, (traceId) => deps.memory.explicitFields(traceId));
   const out: SerializedEvent[] = [];
-  for (const [index, event] of events.entries()) {
+  const strings = new StringEscapeMemo();
+  for (let index = 0; index < events.length; index++) {
     if (index > 0 && index % (SLICE * 4) === 0) await yieldToEventLoop();
+    const event = events[index]!;
     const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
-    const outcome = serializeEvent(event, deps.maxEventBytes, spanId);
+    const outcome = serializeEvent(event, deps.maxEventBytes, spanId, strings);
     if (!outcome.ok) {
       deps.stats.drop('event-too-large');
       deps.log.once('warn', 'event-too-large', `an event of ${outcome.bytes} bytes does not fit maxEventBytes (${deps.maxEventBytes}) even without input/output/metadata; dropped`);
@@ -54,10 +57,9 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
     }
     let serialized = outcome.serialized;
     if (event.type === 'trace-create') {
-      // Hashed from the JSON just made: the body is the envelope's last field.
-      const fingerprint = TraceCreateMemory.fingerprintJson(bodyJsonOf(serialized.json));
+      const fingerprint = TraceCreateMemory.fingerprintJson(bodyJsonOf(serialized));
       if (deps.memory.isUnchanged(event.body.id, fingerprint)) continue;
-      serialized = { ...serialized, fingerprint };
+      serialized = withFingerprint(serialized, fingerprint);
     }
     if (outcome.truncatedFields.length > 0) {
       deps.stats.add('eventsTruncated');
@@ -68,12 +70,6 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
   return out;
 }
 
-/** The body's JSON inside an envelope's JSON (`{"id":…,"timestamp":…,"type":…,"body":{…}}`). */
-function bodyJsonOf(envelopeJson: string): string {
-  const start = envelopeJson.indexOf('"body":');
-  return start === -1 ? envelopeJson : envelopeJson.slice(start + 7, -1);
-}
-
 /**
  * The events of spans that will not be sent (for the dead-letter file and the `onDrop` hook): mapped and serialized
  * like `prepareEvents`, but without touching the exporter's memory of traces or its counters.
@@ -81,18 +77,19 @@ function bodyJsonOf(envelopeJson: string): string {
 export function mapForDeadLetter(spans: readonly ReadableSpan[], mapper: SpanMapper, maxEventBytes: number): SerializedEvent[] {
   const events = mergeTraceCreates(spans.flatMap((span) => mapper.map(span)));
   const out: SerializedEvent[] = [];
+  const strings = new StringEscapeMemo();
   for (const event of events) {
     const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
-    const outcome = serializeEvent(event, maxEventBytes, spanId);
+    const outcome = serializeEvent(event, maxEventBytes, spanId, strings);
     if (outcome.ok) out.push(outcome.serialized);
   }
   return out;
 }
 
-function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats }: PrepareDeps): IngestionEvent[] {
-  const events: IngestionEvent[] = [];
-  for (const span of spans) {
-    const mapped = mapper.map(span);
+/** Maps `spans[start..end)` into `events`. */
+function mapSpans(spans: readonly ReadableSpan[], start: number, end: number, { mapper, memory, stats }: PrepareDeps, events: IngestionEvent[]): void {
+  for (let i = start; i < end; i++) {
+    const mapped = mapper.map(spans[i]!);
     if (mapped.length === 0) stats.drop('mapping-error');
     for (const event of mapped) {
       // Recorded as spans are mapped (in export order), so a root's fallback in a later batch knows about them.
@@ -100,7 +97,6 @@ function mapSpans(spans: readonly ReadableSpan[], { mapper, memory, stats }: Pre
       events.push(event);
     }
   }
-  return events;
 }
 
 function keep(span: ReadableSpan, predicate: (span: ReadableSpan) => boolean, log: ComponentLogger): boolean {

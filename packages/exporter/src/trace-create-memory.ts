@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TraceBody } from './ingestion-event.js';
 import { safeJsonStringify } from './safe-json.js';
 
@@ -25,7 +25,7 @@ export class TraceCreateMemory {
 
   /** The same fingerprint from a body's JSON text, when it is at hand already. */
   static fingerprintJson(bodyJson: string): string {
-    return createHash('sha1').update(bodyJson).digest('base64');
+    return hash('sha1', bodyJson, 'base64');
   }
 
   /** True when `fingerprint` is what was last delivered for the trace: sending it again would change nothing. */

@@ -27,7 +27,23 @@ describe('splitIntoBatches', () => {
 
   it('produces a body that parses to the events', () => {
     const events = [event(1, 5), event(2, 5)];
-    expect(JSON.parse(batchBody(events))).toEqual({ batch: events.map((e) => e.event) });
+    expect(JSON.parse(batchBody(events).toString('utf8'))).toEqual({ batch: events.map((e) => e.event) });
+  });
+
+  it('writes each event\'s JSON, whether kept in pieces or whole, as UTF-8 of exactly the counted size', () => {
+    const pieced = event(1, 5);
+    const whole: SerializedEvent = { event: pieced.event, json: JSON.stringify(pieced.event).replace('xxxxx', 'é😀'), bytes: 0, spanId: 's1' };
+    const withBytes = { ...whole, bytes: Buffer.byteLength(whole.json) };
+    const body = batchBody([pieced, withBytes, pieced]);
+    expect(body.toString('utf8')).toBe(`{"batch":[${pieced.json},${whole.json},${pieced.json}]}`);
+    expect(body.length).toBe(Buffer.byteLength(body.toString('utf8')));
+    expect(batchBody([]).toString()).toBe('{"batch":[]}');
+  });
+
+  it('never sends unwritten memory when an event\'s byte count is wrong', () => {
+    const good = event(1, 5);
+    const wrong: SerializedEvent = { ...good, json: good.json, bytes: good.bytes + 10 };
+    expect(batchBody([wrong, good]).toString('utf8')).toBe(`{"batch":[${good.json},${good.json}]}`);
   });
 
   it('puts an event bigger than the limit alone in its batch', () => {

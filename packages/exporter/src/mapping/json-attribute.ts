@@ -1,20 +1,8 @@
+import { mayBeJson } from './json-precheck.js';
+import { rememberSourceText } from './json-source-text.js';
+
 /** Returned by `tryParseJson` when the text is not JSON. */
 export const NOT_JSON: unique symbol = Symbol('not-json');
-
-/** Could `text` be JSON at all? Checks only the first character, to skip JSON.parse on plain text. */
-function mayBeJson(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return (
-    c === 0x7b /* { */ ||
-    c === 0x5b /* [ */ ||
-    c === 0x22 /* " */ ||
-    (c >= 0x30 && c <= 0x39) /* 0-9 */ ||
-    c === 0x2d /* - */ ||
-    c === 0x74 /* t */ ||
-    c === 0x66 /* f */ ||
-    c === 0x6e /* n */
-  );
-}
 
 export function tryParseJson(text: string): unknown {
   if (!mayBeJson(text)) return NOT_JSON;
@@ -34,6 +22,16 @@ export function parseJsonAttribute(value: unknown): unknown {
   if (typeof value !== 'string') return Array.isArray(value) ? value.slice() : value;
   const parsed = tryParseJson(value);
   return parsed === NOT_JSON ? value : parsed;
+}
+
+/**
+ * `parseJsonAttribute`, remembering the text a parsed object or array came from (see json-source-text.ts). Only
+ * for values no mask will see: a mask may edit the value in place, and the text would then be stale.
+ */
+export function parseJsonAttributeKeepingText(value: unknown): unknown {
+  const parsed = parseJsonAttribute(value);
+  if (typeof value === 'string' && typeof parsed === 'object' && parsed !== null) rememberSourceText(parsed, value);
+  return parsed;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

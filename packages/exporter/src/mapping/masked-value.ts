@@ -1,4 +1,4 @@
-import { parseJsonAttribute } from './json-attribute.js';
+import { parseJsonAttribute, parseJsonAttributeKeepingText } from './json-attribute.js';
 import { applyMask } from './mask.js';
 import type { Note } from './notes.js';
 import type { MappingOptions } from './options.js';
@@ -13,5 +13,6 @@ export function readMaskedValue(
   note: Note,
 ): unknown {
   const value = attributes.get(name);
-  return value === undefined ? undefined : applyMask(options.mask, parseJsonAttribute(value), field, note);
+  if (value === undefined) return undefined;
+  return options.mask === undefined ? parseJsonAttributeKeepingText(value) : applyMask(options.mask, parseJsonAttribute(value), field, note);
 }

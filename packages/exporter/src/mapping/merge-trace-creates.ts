@@ -82,23 +82,43 @@ export function traceFieldsOf(body: TraceBody): string[] {
   return Object.keys(body).filter((key) => key !== 'id' && (body as unknown as Record<string, unknown>)[key] !== undefined);
 }
 
-/** A root's fallback values, minus every field some span set explicitly; undefined when nothing is left. */
-function remainingDefaults(defaults: TraceCreateEvent[], explicitly: ReadonlySet<string>): TraceCreateEvent | undefined {
+/** Whether the body sets `field` (to anything but undefined). */
+function sets(body: TraceBody | undefined, field: string): boolean {
+  return body !== undefined && Object.prototype.hasOwnProperty.call(body, field) && (body as unknown as Record<string, unknown>)[field] !== undefined;
+}
+
+/**
+ * A root's fallback values, minus every field some span set explicitly (in `main`, or in an earlier batch as
+ * `explicitFieldsSeen` says); undefined when nothing is left.
+ */
+function remainingDefaults(
+  defaults: TraceCreateEvent[],
+  explicitFieldsSeen: ReadonlySet<string> | undefined,
+  main: TraceBody | undefined,
+): TraceCreateEvent | undefined {
   const merged = defaults.length === 1 ? defaults[0]! : merge(defaults);
+  const source = merged.body as unknown as Record<string, unknown>;
   const body: TraceBody = { id: merged.body.id };
-  for (const field of traceFieldsOf(merged.body)) {
-    if (!explicitly.has(field)) (body as unknown as Record<string, unknown>)[field] = (merged.body as unknown as Record<string, unknown>)[field];
+  let empty = true;
+  for (const field of Object.keys(source)) {
+    const value = source[field];
+    if (field === 'id' || value === undefined || explicitFieldsSeen?.has(field) === true || sets(main, field)) continue;
+    (body as unknown as Record<string, unknown>)[field] = value;
+    empty = false;
   }
-  return traceFieldsOf(body).length === 0 ? undefined : { ...merged, body };
+  return empty ? undefined : { ...merged, body };
 }
 
 function mergeGroup(group: TraceCreateEvent[], explicitFieldsSeen: ReadonlySet<string> | undefined): TraceCreateEvent | undefined {
-  const explicit = group.filter((event) => !isTraceDefaults(event));
-  const defaults = group.filter(isTraceDefaults);
-  const main = explicit.length === 0 ? undefined : explicit.length === 1 ? explicit[0]! : merge(explicit);
-  if (defaults.length === 0) return main;
-  const explicitly = new Set([...(explicitFieldsSeen ?? []), ...(main ? traceFieldsOf(main.body) : [])]);
-  const rest = remainingDefaults(defaults, explicitly);
+  let explicit: TraceCreateEvent[] | undefined;
+  let defaults: TraceCreateEvent[] | undefined;
+  for (const event of group) {
+    if (isTraceDefaults(event)) (defaults ??= []).push(event);
+    else (explicit ??= []).push(event);
+  }
+  const main = explicit === undefined ? undefined : explicit.length === 1 ? explicit[0]! : merge(explicit);
+  if (defaults === undefined) return main;
+  const rest = remainingDefaults(defaults, explicitFieldsSeen, main?.body);
   if (main === undefined || rest === undefined) return main ?? rest;
   return { ...main, body: { ...rest.body, ...main.body } };
 }
