@@ -7,8 +7,8 @@ export const COMPETITORS = {
   otel: 'bare OTel SDK + BatchSpanProcessor + no-op exporter',
   'ours-noop': 'ours: facade + BatchSpanProcessor + no-op exporter',
   ours: 'ours: setupLangfuse() defaults (legacy ingestion path)',
-  'ours-otlp': "ours: setupLangfuse({ transport: 'otlp' }) (protobuf + gzip)",
-  'ours-otlp-json': "ours: setupLangfuse({ transport: 'otlp', otlpEncoding: 'json' }) (JSON + gzip)",
+  'ours-otlp': "ours: setupLangfuse({ transport: 'otlp' }) (JSON + gzip)",
+  'ours-otlp-protobuf': "ours: setupLangfuse({ transport: 'otlp', otlpEncoding: 'protobuf' }) (protobuf + gzip)",
   'official-noop': 'official v5: LangfuseSpanProcessor({ exporter: no-op })',
   official: 'official v5: @langfuse/tracing + @langfuse/otel (OTLP JSON)',
 };
@@ -51,8 +51,8 @@ export async function setupCompetitor(name, receiverUrl, options = {}) {
       return setupOursNoop(options);
     case 'ours':
     case 'ours-otlp':
-    case 'ours-otlp-json':
-      return setupOurs(receiverUrl, { transport: name === 'ours' ? 'auto' : 'otlp', otlpEncoding: name === 'ours-otlp-json' ? 'json' : 'protobuf', ...options });
+    case 'ours-otlp-protobuf':
+      return setupOurs(receiverUrl, { transport: name === 'ours' ? 'auto' : 'otlp', ...(name === 'ours-otlp-protobuf' ? { otlpEncoding: 'protobuf' } : {}), ...options });
     case 'official':
     case 'official-noop':
       // The official processor has no queue option: the parent sets OTEL_BSP_MAX_QUEUE_SIZE instead.
