@@ -13,6 +13,7 @@ import type { EventOutcome } from './ingestion-delivery.js';
 import { filterSpans, prepareEvents } from './prepare-events.js';
 import { resolveExporterConfig } from './resolve-exporter-config.js';
 import { toScoreEvent, type LangfuseScore } from './score-input.js';
+import { SerialLane } from './serial-lane.js';
 import { serializeEvent, type SerializedEvent } from './serialized-event.js';
 import { TraceCreateMemory } from './trace-create-memory.js';
 import { SDK_NAME } from './version.js';
@@ -40,6 +41,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly stats_ = new StatsRecorder();
   private readonly inFlight = new InFlightTracker();
   private readonly memory = new TraceCreateMemory();
+  private readonly preparation = new SerialLane();
   private readonly pipeline: Pipeline | undefined;
   private readonly acknowledgement: ExportAcknowledgement;
   private state: State = 'running';
@@ -260,7 +262,7 @@ export class LangfuseSpanExporter implements SpanExporter {
    * route switches each way at most once, so the two paths cannot send spans back and forth forever.
    */
   private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const events = await prepareEvents(spans, pipeline.prepare);
+    const events = await this.preparation.run(() => prepareEvents(spans, pipeline.prepare));
     const reservation = pipeline.budget.open();
     try {
       const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
