@@ -36,10 +36,13 @@ export interface SpanDecider {
    * attach further up, which never orphans them.
    */
   keepOpen(span: ReadableSpan): boolean;
+  /** Is this just-started span certain to be sent when it ends, whatever it records meanwhile? */
+  keptFromStart(span: ReadableSpan): boolean;
 }
 
 export function createSpanDecider(policy: SelectivePolicy, onPredicateError: (error: unknown) => void): SpanDecider {
-  if (policy === 'llm') return { keep: isLlmRelatedSpan, keepOpen: isLlmRelatedSpan };
+  // Under 'llm' a span's answer only ever turns from no to yes (attributes are added, the scope is fixed).
+  if (policy === 'llm') return { keep: isLlmRelatedSpan, keepOpen: isLlmRelatedSpan, keptFromStart: isLlmRelatedSpan };
   return {
     keep(span) {
       try {
@@ -50,5 +53,6 @@ export function createSpanDecider(policy: SelectivePolicy, onPredicateError: (er
       }
     },
     keepOpen: () => false,
+    keptFromStart: () => false,
   };
 }

@@ -86,6 +86,9 @@ export class SegmentBuffer {
     const parentContext = span.parentSpanContext;
     const parent =
       parentContext !== undefined && parentContext.isRemote !== true ? this.records.get(parentContext.spanId) : undefined;
+    // Kept whatever happens later, under a parent nothing is held for: it is settled when it ends, untracked, and
+    // its children find its place (itself) the same way. The common case (the facade's own spans) holds nothing.
+    if (parent === undefined && this.decider.keptFromStart(span)) return;
     let segment: Segment;
     if (parent === undefined) {
       segment = { startedAt: now, records: new Set() };

@@ -101,7 +101,10 @@ describe.each(INNER_KINDS)('bounded memory, in front of a %s processor', (kind) 
   it('maxBufferedSpans: many ended children under one open span are sent early, under the cap', async () => {
     const { provider, processor, flushed } = policySetup(kind, { maxBufferedSpans: 20 });
     const t = tracers(provider);
-    const facade = t.facade.startSpan('long-agent-run');
+    // An agent span of another LLM library: kept for its gen_ai attribute, which it records only after it started,
+    // so its children are held until it ends.
+    const facade = t.app.startSpan('long-agent-run');
+    facade.setAttribute('gen_ai.operation.name', 'invoke_agent');
     const underFacade = trace.setSpan(context.active(), facade);
     let maxBuffered = 0;
     for (let i = 0; i < 500; i++) {
@@ -117,9 +120,31 @@ describe.each(INNER_KINDS)('bounded memory, in front of a %s processor', (kind) 
     facade.end();
     const spans = await flushed();
     expect(spans).toHaveLength(501);
-    // The open agent span is our facade's: known to be kept, so every step stays under it.
+    // The open agent span has its gen_ai attribute by then: known to be kept, so every step stays under it.
     for (const span of spans) if (span.name.startsWith('step-')) expect(parentIdOf(span)).toBe(facade.spanContext().spanId);
     expect(rootsOf(spans)).toEqual([facade.spanContext().spanId]);
+    await provider.shutdown();
+  });
+
+  it("a span kept from its start (the facade's) holds nothing back: its children are sent as they end", async () => {
+    const { provider, processor, flushed } = policySetup(kind, { maxBufferedSpans: 20 });
+    const t = tracers(provider);
+    const agent = t.facade.startSpan('long-agent-run');
+    const underAgent = trace.setSpan(context.active(), agent);
+    let maxBuffered = 0;
+    for (let i = 0; i < 100; i++) {
+      const step = t.http.startSpan('POST', { kind: SpanKind.CLIENT }, underAgent);
+      t.app.startSpan(`step-${i}`, { attributes: generationAttributes }, trace.setSpan(context.active(), step)).end();
+      step.end();
+      maxBuffered = Math.max(maxBuffered, processor.stats().buffered);
+    }
+    expect(maxBuffered).toBeLessThanOrEqual(1);
+    expect(processor.stats()).toMatchObject({ forcedOut: 0, segmentsEvicted: 0, tracked: 0 });
+    agent.end();
+    const spans = await flushed();
+    expect(spans).toHaveLength(101);
+    for (const span of spans) if (span.name.startsWith('step-')) expect(parentIdOf(span)).toBe(agent.spanContext().spanId);
+    expect(rootsOf(spans)).toEqual([agent.spanContext().spanId]);
     await provider.shutdown();
   });
 
