@@ -51,7 +51,7 @@ async function rounds(children, once) {
 // ---------------------------------------------------------------------------------------------------------------
 // 1. Hot path
 async function hotPath() {
-  const names = ['none', 'otel', 'ours-noop', 'ours', 'ours-otlp', 'official-noop', 'official'];
+  const names = ['none', 'otel', 'otel-otlp', 'ours-noop', 'ours', 'ours-otlp', 'official-noop', 'official'];
   const { ops } = CONFIG.hot;
   const queue = 2 * ops + 1024; // every span of a run fits: nothing is dropped, so everyone pays for every span
   log(`hot path: ${names.length} competitors × (${CONFIG.warmups} warm-up + ${CONFIG.runs}) runs × ${ops} ops`);

@@ -5,6 +5,7 @@ import { MODEL, SESSION_ID, USER_ID, fakeLlm } from './workload.mjs';
 export const COMPETITORS = {
   none: 'no tracing',
   otel: 'bare OTel SDK + BatchSpanProcessor + no-op exporter',
+  'otel-otlp': "bare OTel SDK + BatchSpanProcessor + OTel's OTLP HTTP exporter (delivering)",
   'ours-noop': 'ours: facade + BatchSpanProcessor + no-op exporter',
   ours: 'ours: setupLangfuse() defaults (legacy ingestion path)',
   'ours-otlp': "ours: setupLangfuse({ transport: 'otlp' }) (JSON + gzip)",
@@ -47,6 +48,8 @@ export async function setupCompetitor(name, receiverUrl, options = {}) {
       };
     case 'otel':
       return setupBareOtel(options);
+    case 'otel-otlp':
+      return setupBareOtel(options, await otlpExporter(receiverUrl));
     case 'ours-noop':
       return setupOursNoop(options);
     case 'ours':
@@ -67,10 +70,20 @@ function officialOptions({ maxQueueSize: _q, flushOnExit: _f, ...rest }) {
   return rest;
 }
 
-async function setupBareOtel(options) {
+/** OpenTelemetry's own OTLP/HTTP (JSON) exporter pointed at the receiver's OTLP endpoint: what exporting costs any SDK. */
+async function otlpExporter(receiverUrl) {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  const { publicKey, secretKey } = keys(receiverUrl);
+  return new OTLPTraceExporter({
+    url: `${receiverUrl}/api/public/otel/v1/traces`,
+    headers: { authorization: `Basic ${Buffer.from(`${publicKey}:${secretKey}`).toString('base64')}` },
+  });
+}
+
+async function setupBareOtel(options, exporter = noopExporter) {
   const { NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopExporter, bspOptions(options))] });
+  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, bspOptions(options))] });
   provider.register();
   const tracer = provider.getTracer('bench');
   // The same data the Langfuse SDKs record, as plain attributes (JSON strings), so only the framework differs.
