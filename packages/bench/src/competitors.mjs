@@ -77,6 +77,8 @@ async function otlpExporter(receiverUrl) {
   return new OTLPTraceExporter({
     url: `${receiverUrl}/api/public/otel/v1/traces`,
     headers: { authorization: `Basic ${Buffer.from(`${publicKey}:${secretKey}`).toString('base64')}` },
+    // A final flush hands over every queued batch at once; the default (30) would refuse some of them.
+    concurrencyLimit: 100,
   });
 }
 
