@@ -194,8 +194,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   abort(): void {
     if (this.state === 'running') this.state = 'shutting-down';
     try {
-      this.pipeline?.ingestion.transport.shutdown();
-      this.pipeline?.otlp.transport.shutdown();
+      if (this.pipeline) closeTransports(this.pipeline);
     } catch (error) {
       this.log.debug(`abort: ${describeError(error)}`);
     }
@@ -208,8 +207,7 @@ export class LangfuseSpanExporter implements SpanExporter {
       await pipeline.scores.flush();
       const settled = await this.inFlight.settledWithin(pipeline.config.exportTimeoutMs + 1_000);
       if (!settled) this.log.warn('shutdown: exports still in flight after the export timeout were aborted');
-      pipeline.ingestion.transport.shutdown();
-      pipeline.otlp.transport.shutdown();
+      closeTransports(pipeline);
       await this.inFlight.settledWithin(1_000);
       await settleWithin(pipeline.deadLetter.close(), DEAD_LETTER_CLOSE_MS);
       pipeline.summary.flush();
@@ -369,6 +367,12 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
     return reason === undefined ? undefined : { reason, events: refused, spanIds, traceIds };
   }
+}
+
+/** Aborts the requests in flight on both paths and closes their connections. */
+function closeTransports(pipeline: Pipeline): void {
+  pipeline.ingestion.transport.shutdown();
+  pipeline.otlp.transport.shutdown();
 }
 
 /** Waits for `promise` at most `ms` (an unref'd timer); never rejects. */

@@ -9,13 +9,11 @@
  * - not nested deeper than JSON.stringify reliably writes.
  */
 
+import { isWellFormed } from './well-formed.js';
+
 const sourceTexts = new WeakMap<object, string>();
 
 const MAX_DEPTH = 512;
-
-interface MaybeWellFormed {
-  isWellFormed(): boolean;
-}
 
 /** Whether JSON.parse gives back this value from JSON.stringify's text and from any text it was parsed from. */
 function reparsesTheSame(value: unknown, depth: number): boolean {
@@ -33,7 +31,7 @@ function reparsesTheSame(value: unknown, depth: number): boolean {
 
 /** Remembers `text` as the JSON of `value`, which `JSON.parse(text)` has just returned (and nobody has touched). */
 export function rememberSourceText(value: object, text: string): void {
-  if ((text as unknown as MaybeWellFormed).isWellFormed() && reparsesTheSame(value, 0)) sourceTexts.set(value, text);
+  if (isWellFormed(text) && reparsesTheSame(value, 0)) sourceTexts.set(value, text);
 }
 
 /** The JSON text `value` was parsed from, when it may stand in for `JSON.stringify(value)`. */

@@ -1,4 +1,4 @@
-import { safeRead } from '../values/safe-read.js';
+import { isReadable, safeRead } from '../values/safe-read.js';
 
 // Readers of a user's options and update objects. Each field is read once, by name: every property in a
 // destructuring has an inline cache of its own, which stays fast for the few object shapes a program passes
@@ -105,10 +105,6 @@ export function readStartFields(options: unknown): StartFieldValues {
   } catch {
     return readEach(options, START_KEYS);
   }
-}
-
-function isReadable(value: unknown): value is object {
-  return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
 
 function readEach<K extends string>(object: unknown, keys: readonly K[]): Record<K, unknown> {

@@ -1,6 +1,6 @@
 /** `object[key]`, or undefined when the object is not one or the property getter (or a Proxy trap) throws. */
 export function safeRead(object: unknown, key: string): unknown {
-  if ((typeof object !== 'object' && typeof object !== 'function') || object === null) return undefined;
+  if (!isReadable(object)) return undefined;
   try {
     return (object as Record<string, unknown>)[key];
   } catch {
@@ -24,4 +24,9 @@ export function isPlainRecord(value: unknown): value is Record<string, unknown> 
   } catch {
     return false;
   }
+}
+
+/** An object or a function: something whose properties can be read. */
+export function isReadable(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
 }
