@@ -26,14 +26,14 @@ const project = (name: (typeof PACKAGES)[number]) => ({
   },
 });
 
-// The reliability suite (fault matrix, outage soak, bad input, security) drives the whole stack; kept apart so it can
-// be run alone (`--project reliability`) and so its longer cases do not slow the unit feedback loop.
+// The reliability suite (fault matrix, outage soak, bad input, security) drives the whole stack from its own private
+// package (packages/reliability); kept apart so it can be run alone (`--project reliability`) and so its longer cases do not slow the unit feedback loop.
 const reliability = {
   resolve: { alias },
   test: {
     name: 'reliability',
-    root: './packages/exporter',
-    include: ['reliability/**/*.test.ts'],
+    root: './packages/reliability',
+    include: ['test/**/*.test.ts'],
     environment: 'node' as const,
     testTimeout: 120_000,
     hookTimeout: 60_000,

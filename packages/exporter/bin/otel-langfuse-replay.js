@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { runReplayCli } from '../dist/replay-cli.js';
+import { runReplayCli } from '../dist/replay/replay-cli.js';
 
 // The exporter's delivery reports problems through OTel diag: show warnings and errors on stderr.
 const toStderr = (message, ...args) => process.stderr.write(`${[message, ...args].join(' ')}\n`);

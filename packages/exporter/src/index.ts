@@ -1,9 +1,9 @@
 export { LangfuseSpanExporter } from './langfuse-span-exporter.js';
-export type { LangfuseExporterOptions, TransportSetting } from './exporter-options.js';
-export type { LangfuseScore } from './score-input.js';
-export { emptyExporterStats, type ExporterStats } from './exporter-stats.js';
-export type { DroppedEvent, OnDropHook } from './dead-letter.js';
-export type { DeadLetterRecord, DeadLetterIngestionRecord, DeadLetterOtlpRecord } from './dead-letter-record.js';
+export type { LangfuseExporterOptions, TransportSetting } from './config/exporter-options.js';
+export type { LangfuseScore } from './scores/score-input.js';
+export { emptyExporterStats, type ExporterStats } from './diagnostics/exporter-stats.js';
+export type { DroppedEvent, OnDropHook } from './losses/dead-letter.js';
+export type { DeadLetterRecord, DeadLetterIngestionRecord, DeadLetterOtlpRecord } from './losses/dead-letter-record.js';
 export type { MaskFunction } from './mapping/index.js';
 export type {
   IngestionEvent,
@@ -17,7 +17,7 @@ export type {
   ScoreDataType,
   TraceBody,
   TraceCreateEvent,
-} from './ingestion-event.js';
+} from './wire/ingestion-event.js';
 export { SDK_NAME, SDK_VERSION } from './version.js';
 export {
   createExportPolicyProcessor,

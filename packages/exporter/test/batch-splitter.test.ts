@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { batchBody, splitIntoBatches } from '../src/batch-splitter.js';
-import type { IngestionEvent } from '../src/ingestion-event.js';
-import { serializeEvent, type SerializedEvent } from '../src/serialized-event.js';
+import { batchBody, splitIntoBatches } from '../src/events/batch-splitter.js';
+import type { IngestionEvent } from '../src/wire/ingestion-event.js';
+import { serializeEvent, type SerializedEvent } from '../src/events/serialized-event.js';
 
 function event(i: number, inputBytes: number): SerializedEvent {
   const e: IngestionEvent = {

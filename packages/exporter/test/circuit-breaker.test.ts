@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureDiag, type CapturedDiag } from '@otel-langfuse/test-support';
-import { verdictOf, BreakerTransport } from '../src/breaker-transport.js';
-import { CircuitBreaker } from '../src/circuit-breaker.js';
-import { ComponentLogger } from '../src/component-logger.js';
-import type { RequestSender, SendOptions, TransportResult } from '../src/http-transport.js';
+import { verdictOf, BreakerTransport } from '../src/delivery/http/breaker-transport.js';
+import { CircuitBreaker } from '../src/delivery/http/circuit-breaker.js';
+import { ComponentLogger } from '../src/diagnostics/component-logger.js';
+import type { RequestSender, SendOptions, TransportResult } from '../src/delivery/http/http-transport.js';
 
 let logs: CapturedDiag;
 beforeEach(() => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureDiag, type CapturedDiag } from '@otel-langfuse/test-support';
-import { ComponentLogger } from '../src/component-logger.js';
-import { DeadLetterFile } from '../src/dead-letter-file.js';
+import { ComponentLogger } from '../src/diagnostics/component-logger.js';
+import { DeadLetterFile } from '../src/losses/dead-letter-file.js';
 
 let logs: CapturedDiag;
 let dir: string;

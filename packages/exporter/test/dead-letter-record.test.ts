@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestionLine, otlpLine, parseDeadLetterLine } from '../src/dead-letter-record.js';
+import { ingestionLine, otlpLine, parseDeadLetterLine } from '../src/losses/dead-letter-record.js';
 import { makeSpans } from './helpers.js';
 
 describe('dead-letter records', () => {

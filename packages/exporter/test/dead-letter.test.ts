@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureDiag, type CapturedDiag } from '@otel-langfuse/test-support';
-import { ComponentLogger } from '../src/component-logger.js';
-import { DeadLetter, type DroppedEvent } from '../src/dead-letter.js';
-import { DeadLetterFile } from '../src/dead-letter-file.js';
+import { ComponentLogger } from '../src/diagnostics/component-logger.js';
+import { DeadLetter, type DroppedEvent } from '../src/losses/dead-letter.js';
+import { DeadLetterFile } from '../src/losses/dead-letter-file.js';
 import { createSpanMapper } from '../src/mapping/index.js';
-import { mapForDeadLetter } from '../src/prepare-events.js';
-import { serializeEvent, type SerializedEvent } from '../src/serialized-event.js';
+import { mapForDeadLetter } from '../src/events/prepare-events.js';
+import { serializeEvent, type SerializedEvent } from '../src/events/serialized-event.js';
 import { makeSpans } from './helpers.js';
 
 let logs: CapturedDiag;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureDiag, type CapturedDiag } from '@otel-langfuse/test-support';
-import { ComponentLogger } from '../src/component-logger.js';
-import { DropSummary } from '../src/drop-summary.js';
+import { ComponentLogger } from '../src/diagnostics/component-logger.js';
+import { DropSummary } from '../src/losses/drop-summary.js';
 
 let logs: CapturedDiag;
 beforeEach(() => {

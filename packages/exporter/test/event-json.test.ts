@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestionEvent } from '../src/ingestion-event.js';
+import type { IngestionEvent } from '../src/wire/ingestion-event.js';
 import { parseJsonAttributeKeepingText } from '../src/mapping/json-attribute.js';
-import { bodyJsonOf, serializeEvent, type SerializedEvent } from '../src/serialized-event.js';
-import { StringEscapeMemo } from '../src/string-escape-memo.js';
+import { bodyJsonOf, serializeEvent, type SerializedEvent } from '../src/events/serialized-event.js';
+import { StringEscapeMemo } from '../src/events/string-escape-memo.js';
 import { createRecorder, mapSpan } from './mapping/span-fixtures.js';
 
 function event(body: Record<string, unknown>): IngestionEvent {

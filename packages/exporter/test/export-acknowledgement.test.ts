@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ExportAcknowledgement } from '../src/export-acknowledgement.js';
-import { resolveExporterConfig } from '../src/resolve-exporter-config.js';
+import { ExportAcknowledgement } from '../src/delivery/export-acknowledgement.js';
+import { resolveExporterConfig } from '../src/config/resolve-exporter-config.js';
 import { exportSpans, exporterFor, makeSpans, succeeded, useExporterTestBed } from './helpers.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: Error) => void } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeServerMessage, parseMultiStatus } from '../src/ingestion-response.js';
+import { describeServerMessage, parseMultiStatus } from '../src/delivery/ingestion/ingestion-response.js';
 
 describe('parseMultiStatus', () => {
   it("reads Langfuse's 207 shape into results by envelope id", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBudget } from '../src/memory-budget.js';
+import { MemoryBudget } from '../src/delivery/memory-budget.js';
 
 describe('MemoryBudget', () => {
   it('admits what fits, refuses what does not, and gets everything back on release', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ObservationCreateEvent } from '../src/ingestion-event.js';
-import { downgradeObservation, isExtendedTypeEvent } from '../src/observation-type-fallback.js';
+import type { ObservationCreateEvent } from '../src/wire/ingestion-event.js';
+import { downgradeObservation, isExtendedTypeEvent } from '../src/delivery/ingestion/observation-type-fallback.js';
 
 const event = (type: ObservationCreateEvent['type'], body: Partial<ObservationCreateEvent['body']> = {}): ObservationCreateEvent => ({
   id: `s-${type}`,

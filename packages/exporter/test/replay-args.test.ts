@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReplayArgs, ReplayUsageError } from '../src/replay-args.js';
+import { parseReplayArgs, ReplayUsageError } from '../src/replay/replay-args.js';
 
 describe('replay flags', () => {
   it('reads flags, falling back to the environment for the URL and keys', () => {

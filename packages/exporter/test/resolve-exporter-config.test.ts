@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveExporterConfig } from '../src/resolve-exporter-config.js';
+import { resolveExporterConfig } from '../src/config/resolve-exporter-config.js';
 
 const keys = { publicKey: 'pk-lf-1', secretKey: 'sk-lf-secret' };
 

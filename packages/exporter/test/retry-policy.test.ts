@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelay } from '../src/retry-policy.js';
+import { retryDelay } from '../src/delivery/http/retry-policy.js';
 
 const policy = (random: number) => ({ initialDelayMs: 100, maxDelayMs: 1_000, random: () => random });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialLane } from '../src/serial-lane.js';
+import { SerialLane } from '../src/events/serial-lane.js';
 
 const later = () => new Promise((resolve) => setImmediate(resolve));
 

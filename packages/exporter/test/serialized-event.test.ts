@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestionEvent } from '../src/ingestion-event.js';
-import { serializeEvent } from '../src/serialized-event.js';
+import type { IngestionEvent } from '../src/wire/ingestion-event.js';
+import { serializeEvent } from '../src/events/serialized-event.js';
 
 const base = (body: Record<string, unknown>): IngestionEvent => ({
   id: 'a-span-create',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TraceCreateMemory } from '../src/trace-create-memory.js';
+import { TraceCreateMemory } from '../src/events/trace-create-memory.js';
 
 const fp = (userId: string) => TraceCreateMemory.fingerprint({ id: 't', userId });
 

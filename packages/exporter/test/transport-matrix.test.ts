@@ -4,7 +4,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverMode } from '@otel-langfuse/receiver';
 import type { LangfuseExporterOptions } from '../src/index.js';
-import { isLangfuseCloud } from '../src/transport-route.js';
+import { isLangfuseCloud } from '../src/delivery/transport-route.js';
 import { exportSpans, exporterFor, succeeded } from './helpers.js';
 
 let logs: CapturedDiag;

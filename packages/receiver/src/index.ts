@@ -1,10 +1,10 @@
 export { startReceiver, type Receiver } from './receiver.js';
-export type { ReceiverOptions, EventOutcome, BatchSummary } from './receiver-options.js';
-export { RECEIVER_MODES, type ReceiverMode } from './server-mode.js';
-export { INGESTION_PATH } from './ingestion-handler.js';
-export { OTLP_TRACES_PATH } from './otlp-handler.js';
-export type { StoredEvent, StoredEventBody } from './stored-event.js';
-export type { IngestionEventType } from './event-types.js';
+export type { ReceiverOptions, EventOutcome, BatchSummary } from './config/receiver-options.js';
+export { RECEIVER_MODES, type ReceiverMode } from './modes/server-mode.js';
+export { INGESTION_PATH } from './ingestion/ingestion-handler.js';
+export { OTLP_TRACES_PATH } from './otlp/otlp-handler.js';
+export type { StoredEvent, StoredEventBody } from './events/stored-event.js';
+export type { IngestionEventType } from './events/event-types.js';
 export {
   assembleTraces,
   assembleTrace,
@@ -17,14 +17,14 @@ export {
   type ObservationNode,
   type ObservationType,
   type ObservationLevel,
-} from './trace-assembly.js';
-export { renderTrace, type RenderTraceOptions } from './trace-render.js';
-export type { TraceSummary } from './read-api.js';
-export type { ReceiverStats } from './receiver-stats.js';
-export type { RequestRecord, RequestEndpoint } from './request-log.js';
-export type { EventPredicate } from './event-store.js';
-export type { IngestionResponse, IngestionResultItem } from './ingest-batch.js';
-export type { ValidationIssue } from './validation-issues.js';
+} from './traces/trace-assembly.js';
+export { renderTrace, type RenderTraceOptions } from './traces/trace-render.js';
+export type { TraceSummary } from './http/read-api.js';
+export type { ReceiverStats } from './store/receiver-stats.js';
+export type { RequestRecord, RequestEndpoint } from './http/request-log.js';
+export type { EventPredicate } from './store/event-store.js';
+export type { IngestionResponse, IngestionResultItem } from './ingestion/ingest-batch.js';
+export type { ValidationIssue } from './ingestion/validation-issues.js';
 export type {
   FaultController,
   FaultStep,
@@ -35,4 +35,4 @@ export type {
   DestroyFault,
   EventErrorsFault,
   EventErrorsSpec,
-} from './fault-script.js';
+} from './modes/fault-script.js';

@@ -1,22 +1,22 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { EventStore, type EventPredicate } from './event-store.js';
-import type { IngestionEventType } from './event-types.js';
-import { EventValidator } from './event-validator.js';
-import { serveWithFault } from './fault-handler.js';
-import { FaultScript, type FaultController } from './fault-script.js';
-import { jsonReply } from './http-reply.js';
-import { handleIngestion, readCountedBody, type IngestionEndpoint } from './ingestion-handler.js';
-import { JsonlSink } from './jsonl-sink.js';
-import { handleOtlp, type OtlpEndpoint } from './otlp-handler.js';
-import { OtlpIngestor } from './otlp-ingest.js';
-import { readApiReply } from './read-api.js';
-import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './receiver-options.js';
-import { emptyStats, type ReceiverStats } from './receiver-stats.js';
-import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './request-log.js';
+import { EventStore, type EventPredicate } from './store/event-store.js';
+import type { IngestionEventType } from './events/event-types.js';
+import { EventValidator } from './ingestion/event-validator.js';
+import { serveWithFault } from './modes/fault-handler.js';
+import { FaultScript, type FaultController } from './modes/fault-script.js';
+import { jsonReply } from './http/http-reply.js';
+import { handleIngestion, readCountedBody, type IngestionEndpoint } from './ingestion/ingestion-handler.js';
+import { JsonlSink } from './store/jsonl-sink.js';
+import { handleOtlp, type OtlpEndpoint } from './otlp/otlp-handler.js';
+import { OtlpIngestor } from './otlp/otlp-ingest.js';
+import { readApiReply } from './http/read-api.js';
+import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './config/receiver-options.js';
+import { emptyStats, type ReceiverStats } from './store/receiver-stats.js';
+import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './http/request-log.js';
 import { closeServer, createReceiverServer, listen } from './server.js';
-import { acceptsOtlp, emulatedServerVersion } from './server-mode.js';
-import type { StoredEvent } from './stored-event.js';
-import { assembleTrace, type AssembledTrace } from './trace-assembly.js';
+import { acceptsOtlp, emulatedServerVersion } from './modes/server-mode.js';
+import type { StoredEvent } from './events/stored-event.js';
+import { assembleTrace, type AssembledTrace } from './traces/trace-assembly.js';
 
 export interface Receiver {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:54321`. */

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { jsonReply, messageReply, sendReply, type Reply } from './http-reply.js';
-import { INGESTION_PATH } from './ingestion-handler.js';
-import { OTLP_TRACES_PATH } from './otlp-handler.js';
-import { READ_API_PREFIX } from './read-api.js';
-import type { RequestEndpoint, RequestLog, RequestRecord } from './request-log.js';
+import { jsonReply, messageReply, sendReply, type Reply } from './http/http-reply.js';
+import { INGESTION_PATH } from './ingestion/ingestion-handler.js';
+import { OTLP_TRACES_PATH } from './otlp/otlp-handler.js';
+import { READ_API_PREFIX } from './http/read-api.js';
+import type { RequestEndpoint, RequestLog, RequestRecord } from './http/request-log.js';
 
 export const HEALTH_PATH = '/api/public/health';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../src/cli-main.js';
+import { runCli, type CliIo } from '../src/cli/cli-main.js';
 import { renderTrace, type AssembledTrace } from '../src/index.js';
-import { displayWidth } from '../src/text-width.js';
+import { displayWidth } from '../src/traces/text-width.js';
 import { scoreCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
 import { postOtlp } from './otlp-client.js';

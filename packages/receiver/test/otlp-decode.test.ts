@@ -1,9 +1,9 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { decodeOtlpProtobuf } from '../src/otlp-decode.js';
-import { decodeOtlpJson } from '../src/otlp-json-decode.js';
-import { OtlpDecodeError, type OtlpTraceRequest } from '../src/otlp-model.js';
-import { toHrTime } from '../src/otlp-span.js';
+import { decodeOtlpProtobuf } from '../src/otlp/otlp-decode.js';
+import { decodeOtlpJson } from '../src/otlp/otlp-json-decode.js';
+import { OtlpDecodeError, type OtlpTraceRequest } from '../src/otlp/otlp-model.js';
+import { toHrTime } from '../src/otlp/otlp-span.js';
 
 // Bytes written field by field from opentelemetry-proto's field numbers and wire types, without the receiver's
 // schema, so a wrong number or type in otlp-schema.ts fails here. Wire types: 0 varint, 1 64-bit, 2 length, 5 32-bit.

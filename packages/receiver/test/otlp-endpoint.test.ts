@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type BatchSummary } from '../src/index.js';
-import { otlpMessageTypes } from '../src/otlp-schema.js';
+import { otlpMessageTypes } from '../src/otlp/otlp-schema.js';
 import { basicAuth } from './ingestion-client.js';
 import { OTLP, exportOtlp, postOtlp } from './otlp-client.js';
 import {

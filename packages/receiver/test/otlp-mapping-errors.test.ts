@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventOutcome } from '../src/index.js';
-import { otlpMessageTypes } from '../src/otlp-schema.js';
+import { otlpMessageTypes } from '../src/otlp/otlp-schema.js';
 import { exportOtlp } from './otlp-client.js';
 import { simpleSpan, toOtlpJsonText, toOtlpProtobuf, type PayloadSpec } from './otlp-payloads.js';
 import { useReceiver } from './use-receiver.js';

@@ -2,7 +2,7 @@
 // OTLP/JSON body, the protobuf body and the SDK-shaped ReadableSpans the exporter's mapping would see for them.
 
 import type { SpanMapper } from '@otel-langfuse/exporter/mapping';
-import { otlpMessageTypes } from '../src/otlp-schema.js';
+import { otlpMessageTypes } from '../src/otlp/otlp-schema.js';
 
 export type ReadableSpan = Parameters<SpanMapper['map']>[0];
 export type AttributeValue = string | number | boolean | (string | null)[] | (number | null)[] | (boolean | null)[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assembleTrace, renderTrace, type AssembledTrace } from '../src/index.js';
-import { displayWidth } from '../src/text-width.js';
-import { formatDuration, parseTimeMs } from '../src/trace-time.js';
+import { displayWidth } from '../src/traces/text-width.js';
+import { formatDuration, parseTimeMs } from '../src/traces/trace-time.js';
 import { at, sampleTraceEvents, stored } from './trace-events.js';
 
 const ANSI = /\u001b\[[0-9;]*m/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isZonedDateTime } from '../src/zoned-date-time.js';
+import { isZonedDateTime } from '../src/ingestion/zoned-date-time.js';
 
 describe('isZonedDateTime', () => {
   it.each([

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ComponentLogger } from '../component-logger.js';
+import { ComponentLogger } from '../diagnostics/component-logger.js';
 import { errorKind } from '../mapping/error-kind.js';
 import { SDK_NAME } from '../version.js';
 import { createSpanDecider, resolveExportPolicy, type SelectivePolicy } from './export-policy.js';

@@ -1,4 +1,4 @@
-import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../ingestion-event.js';
+import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../wire/ingestion-event.js';
 import { isPlainObject } from './json-attribute.js';
 import { isTraceDefaults } from './trace-event.js';
 

@@ -1,4 +1,4 @@
-import type { ObservationLevel } from '../ingestion-event.js';
+import type { ObservationLevel } from '../wire/ingestion-event.js';
 import { describeType } from './attribute-values.js';
 import type { Note } from './notes.js';
 

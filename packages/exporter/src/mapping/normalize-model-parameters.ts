@@ -1,4 +1,4 @@
-import type { ModelParameterValue } from '../ingestion-event.js';
+import type { ModelParameterValue } from '../wire/ingestion-event.js';
 import { describeType } from './attribute-values.js';
 import { NOT_JSON, isPlainObject, tryParseJson } from './json-attribute.js';
 import type { Note } from './notes.js';

@@ -1,4 +1,4 @@
-import type { ObservationBody, ObservationCreateEvent } from '../ingestion-event.js';
+import type { ObservationBody, ObservationCreateEvent } from '../wire/ingestion-event.js';
 import { OBSERVATION_METADATA, OBSERVATION_PROMPT_NAME, OBSERVATION_PROMPT_VERSION } from './attribute-names.js';
 import { METADATA_SOURCES, mergeOf } from './conventions/registry.js';
 import { applyMask } from './mask.js';

@@ -4,7 +4,7 @@ import {
   type ModelParameterValue,
   type ObservationLevel,
   type ObservationType,
-} from '../ingestion-event.js';
+} from '../wire/ingestion-event.js';
 import {
   OBSERVATION_COMPLETION_START_TIME,
   OBSERVATION_COST_DETAILS,

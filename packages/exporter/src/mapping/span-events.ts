@@ -1,5 +1,5 @@
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
-import type { IngestionEvent, ObservationBody } from '../ingestion-event.js';
+import type { IngestionEvent, ObservationBody } from '../wire/ingestion-event.js';
 import { EXCEPTION_EVENT, EXCEPTION_MESSAGE, EXCEPTION_TYPE } from './attribute-names.js';
 import { applyMask } from './mask.js';
 import type { SpanMappingContext } from './mapping-context.js';

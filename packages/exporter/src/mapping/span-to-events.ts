@@ -1,5 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { IngestionEvent } from '../ingestion-event.js';
+import type { IngestionEvent } from '../wire/ingestion-event.js';
 import { AS_ROOT, ENVIRONMENT, VERSION } from './attribute-names.js';
 import { booleanValue, stringValue } from './attribute-values.js';
 import { ConventionSpan } from './conventions/convention-span.js';

@@ -1,4 +1,4 @@
-import type { TraceBody, TraceCreateEvent } from '../ingestion-event.js';
+import type { TraceBody, TraceCreateEvent } from '../wire/ingestion-event.js';
 import type { SpanMappingContext } from './mapping-context.js';
 import type { ObservationIO } from './observation-event.js';
 import {

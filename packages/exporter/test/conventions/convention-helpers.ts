@@ -2,7 +2,7 @@ import { loadContract } from '@otel-langfuse/test-support';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { expect } from 'vitest';
-import type { IngestionEvent, ObservationCreateEvent, TraceCreateEvent } from '../../src/ingestion-event.js';
+import type { IngestionEvent, ObservationCreateEvent, TraceCreateEvent } from '../../src/wire/ingestion-event.js';
 import { createSpanMapper, mergeTraceCreates, type MappingNote, type MappingOptions } from '../../src/mapping/index.js';
 
 const contract = loadContract();

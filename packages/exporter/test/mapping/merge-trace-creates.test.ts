@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../../src/ingestion-event.js';
+import type { IngestionEvent, TraceBody, TraceCreateEvent } from '../../src/wire/ingestion-event.js';
 import { createSpanMapper, isTraceDefaults, mergeTraceCreates, traceFieldsOf } from '../../src/mapping/index.js';
 import { REMOTE_PARENT_ID, T0, createRecorder } from './span-fixtures.js';
 

@@ -6,7 +6,7 @@ import {
   SimpleSpanProcessor,
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import type { IngestionEvent, ObservationCreateEvent, TraceCreateEvent } from '../../src/ingestion-event.js';
+import type { IngestionEvent, ObservationCreateEvent, TraceCreateEvent } from '../../src/wire/ingestion-event.js';
 import { createSpanMapper, mergeTraceCreates, type MappingNote, type MappingOptions } from '../../src/mapping/index.js';
 
 export const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,5 +1,5 @@
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
-import type { ObservationType } from '../../ingestion-event.js';
+import type { ObservationType } from '../../wire/ingestion-event.js';
 import { NOT_JSON, isPlainObject, tryParseJson } from '../json-attribute.js';
 import {
   type ConventionSpan,

@@ -1,4 +1,4 @@
-import type { ObservationType } from '../../ingestion-event.js';
+import type { ObservationType } from '../../wire/ingestion-event.js';
 import { isPlainObject } from '../json-attribute.js';
 import { type IoSource, type Source, fieldValue, objectValue } from './convention-span.js';
 import { flattenedListIo } from './flattened.js';

@@ -1,5 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { ObservationType } from '../../ingestion-event.js';
+import type { ObservationType } from '../../wire/ingestion-event.js';
 import { OBSERVATION_MODEL, SESSION_ID_ALIASES, USER_ID_ALIASES } from '../attribute-names.js';
 import { type ConventionSpan, type IoSource, type Source, hasMeaningfulValue } from './convention-span.js';
 import * as genai from './genai.js';

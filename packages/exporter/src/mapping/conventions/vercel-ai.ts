@@ -1,4 +1,4 @@
-import type { ObservationType } from '../../ingestion-event.js';
+import type { ObservationType } from '../../wire/ingestion-event.js';
 import { OBSERVATION_MODEL } from '../attribute-names.js';
 import {
   type ConventionSpan,

@@ -1,0 +1,43 @@
+import type { IngestionResultItem } from '../../wire/ingestion-event.js';
+
+/** The per-event results of a 207 answer, keyed by envelope id; undefined when the body is not Langfuse's shape. */
+export function parseMultiStatus(body: string): Map<string, IngestionResultItem> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { successes, errors } = parsed as { successes?: unknown; errors?: unknown };
+  if (!Array.isArray(successes) || !Array.isArray(errors)) return undefined;
+  const results = new Map<string, IngestionResultItem>();
+  addResults(results, successes as unknown[]);
+  addResults(results, errors as unknown[]);
+  return results;
+}
+
+function addResults(results: Map<string, IngestionResultItem>, items: readonly unknown[]): void {
+  for (const item of items) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { id, status, message, error } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof status !== 'number') continue;
+    results.set(id, { id, status, message: typeof message === 'string' ? message : undefined, error });
+  }
+}
+
+/** A short, bounded description of what the server said, for diagnostics. */
+export function describeServerMessage(body: string): string {
+  let text = body;
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
+    if (typeof parsed?.message === 'string') text = parsed.message;
+    else if (typeof parsed?.error === 'string') text = parsed.error;
+  } catch {
+    // not JSON: use the text as it is
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+export const EVENT_TYPE_NOT_ACCEPTED = 'Event type not accepted';

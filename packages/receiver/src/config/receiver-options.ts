@@ -1,0 +1,97 @@
+import type { ReceiverMode } from '../modes/server-mode.js';
+import { RECEIVER_MODES } from '../modes/server-mode.js';
+
+export interface EventOutcome {
+  accepted: boolean;
+  status: number;
+  message?: string;
+}
+
+/** What one processed batch did (a 207 legacy batch, or a 200 OTLP request); the CLI prints it. */
+export interface BatchSummary {
+  /** The endpoint: 'ingestion' (legacy batch) or 'otlp'. */
+  path: 'ingestion' | 'otlp';
+  /** OTLP only: spans in the request. */
+  spans?: number;
+  /** Events in the batch (for OTLP: the events mapped from its spans, trace-creates merged). */
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  /** Newly stored events per event type. */
+  storedByType: Record<string, number>;
+}
+
+export interface ReceiverOptions {
+  /** Default 0: an ephemeral port. */
+  port?: number;
+  /** Default '127.0.0.1' (loopback only). */
+  host?: string;
+  /** Default 'pk-lf-local'. */
+  publicKey?: string;
+  /** Default 'sk-lf-local'. */
+  secretKey?: string;
+  /** Which Langfuse server to imitate. Default 'v3'. */
+  mode?: ReceiverMode;
+  /**
+   * Default true (false in mode 'v2', where true is refused). False imitates a server < 3.99: the
+   * agent/tool/chain/... `-create` types get a per-event 400 on the legacy path.
+   */
+  extendedObservationTypes?: boolean;
+  /** Append every stored event to this file as one JSON line. */
+  jsonlPath?: string;
+  /** Larger request bodies get 413. Default 4.5 MiB, the server's limit. */
+  maxBodyBytes?: number;
+  /** Called for every event of every processed batch (OTLP: every mapped event), accepted or not. */
+  onEvent?: (event: unknown, outcome: EventOutcome) => void;
+  /** Called once per processed batch (a legacy batch answered 207, an OTLP request answered 200). */
+  onBatch?: (summary: BatchSummary) => void;
+}
+
+export interface ResolvedReceiverOptions {
+  port: number;
+  host: string;
+  publicKey: string;
+  secretKey: string;
+  mode: ReceiverMode;
+  extendedObservationTypes: boolean;
+  jsonlPath: string | undefined;
+  maxBodyBytes: number;
+  onEvent: ReceiverOptions['onEvent'];
+  onBatch: ReceiverOptions['onBatch'];
+}
+
+export const DEFAULT_PUBLIC_KEY = 'pk-lf-local';
+export const DEFAULT_SECRET_KEY = 'sk-lf-local';
+export const DEFAULT_MAX_BODY_BYTES = 4.5 * 1024 * 1024;
+
+export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiverOptions {
+  const resolved: ResolvedReceiverOptions = {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    publicKey: options.publicKey ?? DEFAULT_PUBLIC_KEY,
+    secretKey: options.secretKey ?? DEFAULT_SECRET_KEY,
+    mode: options.mode ?? 'v3',
+    extendedObservationTypes: options.extendedObservationTypes ?? options.mode !== 'v2',
+    jsonlPath: options.jsonlPath,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    onEvent: options.onEvent,
+    onBatch: options.onBatch,
+  };
+  if (!Number.isInteger(resolved.port) || resolved.port < 0 || resolved.port > 65535) {
+    throw new RangeError(`port must be an integer in 0..65535, got ${String(options.port)}`);
+  }
+  if (resolved.host === '') throw new RangeError('host must not be empty');
+  if (resolved.publicKey === '') throw new RangeError('publicKey must not be empty');
+  if (resolved.secretKey === '') throw new RangeError('secretKey must not be empty');
+  if (!RECEIVER_MODES.includes(resolved.mode)) {
+    throw new RangeError(`mode must be one of ${RECEIVER_MODES.join(', ')}, got ${String(options.mode)}`);
+  }
+  if (resolved.mode === 'v2' && resolved.extendedObservationTypes) {
+    throw new RangeError('extendedObservationTypes cannot be true in mode v2 (the extended types need Langfuse >= 3.99)');
+  }
+  if (!(Number.isFinite(resolved.maxBodyBytes) && resolved.maxBodyBytes > 0)) {
+    throw new RangeError(`maxBodyBytes must be a positive number, got ${String(options.maxBodyBytes)}`);
+  }
+  return resolved;
+}
