@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli, type CliIo } from '../src/cli/cli-main.js';
 import { renderTrace, type AssembledTrace } from '../src/index.js';
@@ -61,6 +63,16 @@ async function startCli(argv: string[], io: CapturedIo): Promise<{ url: string; 
   return { url, exit };
 }
 
+/** A port nothing listens on right now (the OS picks it; it is released before use). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
 async function assembled(url: string, traceId: string): Promise<AssembledTrace> {
   const response = await fetch(`${url}/api/receiver/traces/${encodeURIComponent(traceId)}`);
   expect(response.status).toBe(200);
@@ -85,6 +97,7 @@ describe('CLI', () => {
       '--width',
       '--no-color',
       '--verbose',
+      '--version',
       '/api/receiver/traces',
     ]) {
       expect(help).toContain(flag);
@@ -92,8 +105,36 @@ describe('CLI', () => {
     expect(io.err).toEqual([]);
   });
 
+  it('takes -h for --help', async () => {
+    const long = captureIo();
+    const short = captureIo();
+    expect(await runCli(['--help'], long)).toBe(0);
+    expect(await runCli(['-h'], short)).toBe(0);
+    expect(short.out).toEqual(long.out);
+    expect(short.out.join('\n')).toMatch(/-h, --help/);
+  });
+
+  it('prints the version from package.json with --version and exits 0', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const io = captureIo();
+    expect(await runCli(['--version'], io)).toBe(0);
+    expect(io.out).toEqual([pkg.version]);
+    expect(io.err).toEqual([]);
+  });
+
+  it('takes -p for --port', async () => {
+    const port = await freePort();
+    const io = captureIo();
+    const { url, exit } = await startCli(['-p', String(port), '--quiet'], io);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    expect((await fetch(`${url}/api/public/health`)).status).toBe(200);
+    io.stop();
+    expect(await exit).toBe(0);
+  });
+
   it.each([
     [['--bogus'], /--bogus/],
+    [['-p', 'abc'], /--port must be an integer/],
     [['--port', 'abc'], /--port must be an integer/],
     [['--port', '70000'], /--port must be an integer/],
     [['--mode', 'v5'], /--mode must be one of v2, v3, v4-events-only, cloud, got "v5"/],
@@ -255,11 +296,17 @@ describe('CLI trace view', () => {
     const { url, exit } = await startCli(['--json', '--quiet-ms', '20', '--verbose'], io);
     await ingest({ url, ...KEYS }, sampleTraceEvents('json-sample'));
     const line = await io.nextLine(/"id":"json-sample"/);
-    expect(JSON.parse(line)).toEqual(await assembled(url, 'json-sample'));
+    expect(JSON.parse(line)).toEqual({ updated: false, ...(await assembled(url, 'json-sample')) });
     expect(await io.nextErrLine(/^batch of/)).toBe('batch of 7: 7 stored (trace-create 1, span-create 3, generation-create 1, event-create 1, score-create 1)');
+
+    // A late score changes the trace: printed again, marked as an update.
+    await ingest({ url, ...KEYS }, [scoreCreate({ traceId: 'json-sample', name: 'late-score', value: 1 })]);
+    const again = await io.nextLine(/"updated":true/);
+    expect(JSON.parse(again)).toEqual({ updated: true, ...(await assembled(url, 'json-sample')) });
+    expect(again).toContain('late-score');
     io.stop();
     expect(await exit).toBe(0);
-    expect(io.out).toEqual([line]);
+    expect(io.out).toEqual([line, again]);
     expect(line).not.toMatch(ANSI);
     expect(io.err).toContain('Receiver stopped.');
   });

@@ -13,7 +13,7 @@ A local Langfuse-compatible receiver for demos and tests: POST /api/public/inges
 POST /api/public/otel/v1/traces (OTLP protobuf or JSON, gzip allowed; not in mode v2).
 
 Options:
-  --port N             Port to listen on (default 0: pick a free port)
+  -p, --port N         Port to listen on (default 0: pick a free port)
   --host HOST          Interface to listen on (default 127.0.0.1)
   --public-key KEY     Public key clients must send (default pk-lf-local)
   --secret-key KEY     Secret key clients must send (default sk-lf-local)
@@ -27,15 +27,17 @@ Output (stdout):
   and tokens for generations, level and status message when not DEFAULT. A trace is complete when no event for it
   arrived for --quiet-ms and its top-level observations have ended; it is printed again, marked "updated", when
   later events change it. On shutdown, complete traces not printed yet are printed at once.
-  --json               One JSON line per completed trace (the assembled trace, as GET /api/receiver/traces/ID
-                       returns it) instead of the waterfall; the startup lines then go to stderr
+  --json               One JSON line per completed trace instead of the waterfall: {"updated": false|true,
+                       ...the assembled trace as GET /api/receiver/traces/ID returns it}; "updated" is true when
+                       the trace was printed before and later events changed it. Startup lines then go to stderr
   --quiet-ms N         Quiet period in milliseconds before a trace counts as complete (default ${DEFAULT_QUIET_MS})
   --width N            Columns of the waterfall (default: the terminal's width, or 80; at least ${MIN_RENDER_WIDTH})
   --no-color           No colours (default: colours when stdout is a terminal and NO_COLOR is unset;
                        FORCE_COLOR=1 forces them)
   --verbose            Also print a line per legacy batch and per OTLP request (stderr with --json)
   --quiet              Print neither traces nor batch lines (only the startup lines)
-  --help               Show this help
+  -h, --help           Show this help
+  --version            Print the version
 
 Read API (no auth): GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests,
   /api/receiver/traces (id, name, observation count, start, duration), /api/receiver/traces/ID (one trace)`;
@@ -46,6 +48,7 @@ export class CliUsageError extends Error {
 
 export type CliCommand =
   | { kind: 'help' }
+  | { kind: 'version' }
   | { kind: 'serve'; options: ReceiverOptions; output: CliOutput };
 
 export interface CliOutput {
@@ -69,7 +72,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       strict: true,
       allowPositionals: false,
       options: {
-        port: { type: 'string' },
+        port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         'public-key': { type: 'string' },
         'secret-key': { type: 'string' },
@@ -81,13 +84,15 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'quiet-ms': { type: 'string' },
         width: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     }));
   } catch (error) {
     throw new CliUsageError((error as Error).message);
   }
   if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
 
   const options: ReceiverOptions = {};
   if (values.port !== undefined) options.port = parsePort(values.port);

@@ -5,6 +5,7 @@ import { startReceiver, type Receiver } from '../receiver.js';
 import { DEFAULT_SECRET_KEY, type BatchSummary } from '../config/receiver-options.js';
 import type { AssembledTrace } from '../traces/trace-assembly.js';
 import { CompletedTraceWatcher } from '../traces/trace-printer.js';
+import { RECEIVER_VERSION } from '../version.js';
 import { DEFAULT_RENDER_WIDTH, MIN_RENDER_WIDTH, renderTrace } from '../traces/trace-render.js';
 
 export interface CliIo {
@@ -38,6 +39,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (command.kind === 'help') {
     io.stdout(HELP_TEXT);
+    return EXIT_OK;
+  }
+  if (command.kind === 'version') {
+    io.stdout(RECEIVER_VERSION);
     return EXIT_OK;
   }
 
@@ -89,7 +94,7 @@ function traceWatcher(output: CliOutput, io: CliIo, receiver: () => Receiver | u
   const color = output.traces === 'waterfall' && colorEnabled({ isTTY: io.isTTY ?? false, env: io.env ?? {}, noColorFlag: output.noColor });
   const print =
     output.traces === 'json'
-      ? (trace: AssembledTrace) => io.stdout(JSON.stringify(trace))
+      ? (trace: AssembledTrace, { updated }: { updated: boolean }) => io.stdout(JSON.stringify({ updated, ...trace }))
       : (trace: AssembledTrace, { updated }: { updated: boolean }) => {
           io.stdout(renderTrace(trace, { width: output.width ?? terminalWidth(io), color, note: updated ? 'updated' : undefined }));
           io.stdout('');
