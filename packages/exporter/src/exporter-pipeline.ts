@@ -1,24 +1,25 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ResolvedExporterConfig } from './config/exporter-options.js';
 import { BreakerTransport } from './delivery/http/breaker-transport.js';
 import { CircuitBreaker } from './delivery/http/circuit-breaker.js';
+import { HttpTransport } from './delivery/http/http-transport.js';
+import type { InFlightTracker } from './delivery/in-flight-tracker.js';
+import { IngestionDelivery } from './delivery/ingestion/ingestion-delivery.js';
+import { MemoryBudget } from './delivery/memory-budget.js';
+import { maskSpan } from './delivery/otlp/masked-span.js';
+import { OtlpDelivery } from './delivery/otlp/otlp-delivery.js';
+import { OTLP_CONTENT_TYPES } from './delivery/otlp/otlp-encoding.js';
+import { SpanDelivery } from './delivery/span-delivery.js';
+import { TransportRoute } from './delivery/transport-route.js';
 import type { ComponentLogger } from './diagnostics/component-logger.js';
+import type { StatsRecorder } from './diagnostics/exporter-stats.js';
+import { mapForDeadLetter } from './events/prepare-events.js';
+import type { TraceCreateMemory } from './events/trace-create-memory.js';
 import { DeadLetter } from './losses/dead-letter.js';
 import { DeadLetterFile } from './losses/dead-letter-file.js';
 import { DropSummary } from './losses/drop-summary.js';
-import type { ResolvedExporterConfig } from './config/exporter-options.js';
-import type { StatsRecorder } from './diagnostics/exporter-stats.js';
-import { HttpTransport } from './delivery/http/http-transport.js';
-import type { ScoreCreateEvent } from './wire/ingestion-event.js';
-import { IngestionDelivery } from './delivery/ingestion/ingestion-delivery.js';
 import { createSpanMapper } from './mapping/index.js';
-import { maskSpan } from './delivery/otlp/masked-span.js';
-import { MemoryBudget } from './delivery/memory-budget.js';
-import { OtlpDelivery } from './delivery/otlp/otlp-delivery.js';
-import { OTLP_CONTENT_TYPES } from './delivery/otlp/otlp-encoding.js';
-import { mapForDeadLetter, type PrepareDeps } from './events/prepare-events.js';
 import { ScoreQueue } from './scores/score-queue.js';
-import type { TraceCreateMemory } from './events/trace-create-memory.js';
-import { TransportRoute } from './delivery/transport-route.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
 const INGESTION_PATH = '/api/public/ingestion';
@@ -29,25 +30,23 @@ export const DROP_SUMMARY_INTERVAL_MS = 60_000;
 /** What the exporter needs once its config is valid. */
 export interface Pipeline {
   config: ResolvedExporterConfig;
-  prepare: PrepareDeps;
-  route: TransportRoute;
-  ingestion: { transport: HttpTransport; delivery: IngestionDelivery };
-  otlp: { transport: HttpTransport; delivery: OtlpDelivery };
+  /** Where each accepted batch goes: it owns the route, the sending and the accounting. */
+  delivery: SpanDelivery;
+  /** The HTTP transports of both paths (closed at shutdown and abort). */
+  transports: readonly HttpTransport[];
   scores: ScoreQueue;
   budget: MemoryBudget;
   breaker: CircuitBreaker;
   deadLetter: DeadLetter;
   deadLetterFile: DeadLetterFile | undefined;
   summary: DropSummary;
-  /** The spans as the OTLP path sends them: the mask applied. */
-  maskForOtlp(spans: readonly ReadableSpan[]): ReadableSpan[];
 }
 
 export interface PipelineDeps {
   stats: StatsRecorder;
   log: ComponentLogger;
   memory: TraceCreateMemory;
-  sendScores(pipeline: Pipeline, scores: ScoreCreateEvent[]): Promise<void>;
+  inFlight: InFlightTracker;
 }
 
 /** Builds the delivery machinery for a valid config: transports, deliveries, guards, dead-letter. */
@@ -138,19 +137,32 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   );
   stats.observer = summary;
 
-  const pipeline: Pipeline = {
+  const route = new TransportRoute(config.transport, config.baseUrl, log);
+  const budget = new MemoryBudget(config.maxBufferedBytes);
+  const delivery = new SpanDelivery({
     config,
     prepare: { mapper, memory: deps.memory, stats, log, maxEventBytes: config.maxEventBytes, shouldExportSpan: config.shouldExportSpan },
-    route: new TransportRoute(config.transport, config.baseUrl, log),
-    ingestion: { transport: ingestionTransport, delivery: ingestionDelivery },
-    otlp: { transport: otlpTransport, delivery: otlpDelivery },
-    scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => deps.sendScores(pipeline, scores) }),
-    budget: new MemoryBudget(config.maxBufferedBytes),
+    route,
+    ingestion: ingestionDelivery,
+    otlp: otlpDelivery,
+    budget,
+    breaker,
+    deadLetter,
+    maskForOtlp,
+    stats,
+    log,
+    memory: deps.memory,
+    inFlight: deps.inFlight,
+  });
+  return {
+    config,
+    delivery,
+    transports: [ingestionTransport, otlpTransport],
+    scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => delivery.deliverScores(scores) }),
+    budget,
     breaker,
     deadLetter,
     deadLetterFile,
     summary,
-    maskForOtlp,
   };
-  return pipeline;
 }

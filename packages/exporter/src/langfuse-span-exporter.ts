@@ -1,27 +1,19 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { accountOutcomes, accountSpanOutcomes, combineResults } from './delivery/account-outcomes.js';
-import { ComponentLogger } from './diagnostics/component-logger.js';
-import { describeError } from './diagnostics/describe-error.js';
-import { buildPipeline, type Pipeline } from './exporter-pipeline.js';
 import type { LangfuseExporterOptions } from './config/exporter-options.js';
-import { StatsRecorder, type ExporterStats } from './diagnostics/exporter-stats.js';
-import type { ScoreCreateEvent } from './wire/ingestion-event.js';
+import { resolveExporterConfig } from './config/resolve-exporter-config.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
-import type { EventOutcome } from './delivery/ingestion/ingestion-delivery.js';
-import { filterSpans, prepareEvents } from './events/prepare-events.js';
-import { resolveExporterConfig } from './config/resolve-exporter-config.js';
-import { toScoreEvent, type LangfuseScore } from './scores/score-input.js';
-import { SerialLane } from './events/serial-lane.js';
-import { serializeEvent, type SerializedEvent } from './events/serialized-event.js';
+import { ComponentLogger } from './diagnostics/component-logger.js';
+import { describeError } from './diagnostics/describe-error.js';
+import { StatsRecorder, type ExporterStats } from './diagnostics/exporter-stats.js';
+import { serializeEvent } from './events/serialized-event.js';
 import { TraceCreateMemory } from './events/trace-create-memory.js';
+import { buildPipeline, type Pipeline } from './exporter-pipeline.js';
+import { toScoreEvent, type LangfuseScore } from './scores/score-input.js';
 import { SDK_NAME } from './version.js';
 
 type State = 'running' | 'shutting-down' | 'shutdown';
-
-/** Reasons the exporter sheds a whole export before doing any work for it. */
-type ShedReason = 'too-many-pending-exports' | 'circuit-open' | 'memory-cap';
 
 const FAILED = (message: string): ExportResult => ({ code: ExportResultCode.FAILED, error: new Error(`LangfuseSpanExporter: ${message}`) });
 const SUCCESS: ExportResult = { code: ExportResultCode.SUCCESS };
@@ -41,7 +33,6 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly stats_ = new StatsRecorder();
   private readonly inFlight = new InFlightTracker();
   private readonly memory = new TraceCreateMemory();
-  private readonly preparation = new SerialLane();
   private readonly pipeline: Pipeline | undefined;
   private readonly acknowledgement: ExportAcknowledgement;
   private state: State = 'running';
@@ -64,7 +55,7 @@ export class LangfuseSpanExporter implements SpanExporter {
         stats: this.stats_,
         log: this.log,
         memory: this.memory,
-        sendScores: (pipeline, scores) => this.sendScores(pipeline, scores),
+        inFlight: this.inFlight,
       });
     } catch (error) {
       this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);
@@ -109,7 +100,7 @@ export class LangfuseSpanExporter implements SpanExporter {
     const pipeline = this.pipeline;
     return this.stats_.snapshot({
       exportsInFlight: this.inFlight.size,
-      transport: pipeline?.route.current ?? 'ingestion',
+      transport: pipeline?.delivery.path ?? 'ingestion',
       ...(pipeline && {
         bufferedBytes: pipeline.budget.used,
         peakBufferedBytes: pipeline.budget.peak,
@@ -138,24 +129,27 @@ export class LangfuseSpanExporter implements SpanExporter {
       const pipeline = this.pipeline;
       if (this.state === 'shutdown') {
         this.stats_.drop('shutdown', count);
-        pipeline?.deadLetter.spansLater(spans, 'shutdown', pipeline.route.current);
+        pipeline?.delivery.giveUp(spans, 'shutdown');
         return done(FAILED('the exporter is shut down'));
       }
       if (!pipeline) {
         this.stats_.drop('disabled', count);
         return done(SUCCESS);
       }
-      const shed = this.shedReason(pipeline);
-      if (shed) return done(this.shed(pipeline, spans, shed));
+      const refused = pipeline.delivery.refuseNow(spans);
+      if (refused) return done(refused);
       const deadline = Date.now() + pipeline.config.exportTimeoutMs;
       // export() runs inside the span.end() that filled the batch: do the work on a later turn of the event loop.
       const task = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.exportNow(pipeline, spans, deadline))
-        .then(done, (error: unknown) => this.failUnexpectedly(error, spans, done));
+        .then(() => pipeline.delivery.deliver(spans, deadline))
+        .then(done, (error: unknown) => done(pipeline.delivery.failed(error, spans)));
       this.inFlight.track(task);
       this.acknowledgement.admit(task, () => done(SUCCESS));
     } catch (error) {
-      this.failUnexpectedly(error, spans, done);
+      if (this.pipeline) return done(this.pipeline.delivery.failed(error, spans));
+      this.stats_.drop('internal-error', count);
+      this.log.error(`export failed unexpectedly (${count} spans dropped): ${describeError(error)}`);
+      done(FAILED('export failed unexpectedly'));
     }
   }
 
@@ -180,7 +174,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   recordDropped(spans: readonly ReadableSpan[], reason: string): void {
     try {
       this.stats_.drop(reason, spans.length);
-      this.pipeline?.deadLetter.spansLater(spans, reason, this.pipeline.route.current);
+      this.pipeline?.delivery.giveUp(spans, reason);
     } catch (error) {
       this.log.debug(`recordDropped: ${describeError(error)}`);
     }
@@ -214,165 +208,11 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
     this.state = 'shutdown';
   }
-
-  /** Why this export should be refused at once, if it should: nothing is mapped, serialized or sent for it. */
-  private shedReason(pipeline: Pipeline): ShedReason | undefined {
-    if (this.inFlight.size >= pipeline.config.maxPendingExports) return 'too-many-pending-exports';
-    if (pipeline.breaker.refusesNow()) return 'circuit-open';
-    if (pipeline.budget.full) return 'memory-cap';
-    return undefined;
-  }
-
-  /**
-   * Counts and dead-letters a refused export. Reported to the processor as handled (SUCCESS): a FAILED result makes
-   * the SDK's processors log an error for every batch (the simple processor: every span), a log storm exactly
-   * when the server is down. The counters, the summary line and the dead-letter are the record.
-   */
-  private shed(pipeline: Pipeline, spans: ReadableSpan[], reason: ShedReason): ExportResult {
-    this.stats_.drop(reason, spans.length);
-    if (reason === 'too-many-pending-exports') {
-      this.log.once('warn', 'pending-exports', `more than ${pipeline.config.maxPendingExports} exports are pending (the server is slow or down); dropping spans until they drain`);
-    } else if (reason === 'memory-cap') {
-      this.log.once('warn', 'memory-cap', `the exporter holds maxBufferedBytes (${pipeline.config.maxBufferedBytes} bytes) for delivery (the server is slow or down); dropping spans until it drains`);
-    }
-    pipeline.deadLetter.spansLater(spans, reason, pipeline.route.current);
-    return SUCCESS;
-  }
-
-  private failUnexpectedly(error: unknown, spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    const count = Array.isArray(spans) ? spans.length : 0;
-    this.stats_.drop('internal-error', count);
-    this.log.error(`export failed unexpectedly (${count} spans dropped): ${describeError(error)}`);
-    if (this.pipeline && Array.isArray(spans)) this.pipeline.deadLetter.spansLater(spans, 'internal-error', this.pipeline.route.current);
-    done(FAILED('export failed unexpectedly'));
-  }
-
-  private async exportNow(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const kept = filterSpans(spans, pipeline.prepare);
-    if (kept.length === 0) return SUCCESS;
-    return pipeline.route.current === 'otlp'
-      ? this.viaOtlp(pipeline, kept, deadline)
-      : this.viaIngestion(pipeline, kept, deadline);
-  }
-
-  /**
-   * The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP. The
-   * route switches each way at most once, so the two paths cannot send spans back and forth forever.
-   */
-  private async viaIngestion(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const events = await this.preparation.run(() => prepareEvents(spans, pipeline.prepare));
-    const reservation = pipeline.budget.open();
-    try {
-      const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
-      const outcomes = await pipeline.ingestion.delivery.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
-      if (overCap.size > 0) {
-        this.log.once('warn', 'memory-cap', `the exporter holds maxBufferedBytes (${pipeline.config.maxBufferedBytes} bytes) for delivery (the server is slow or down); dropping events until it drains`);
-        for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
-      }
-      const refused = this.refusedForPath(pipeline, 'ingestion', events, outcomes);
-      if (!refused) return this.accountEvents(pipeline, events, outcomes);
-
-      pipeline.route.switchFrom('ingestion', refused.reason);
-      const resend = spans.filter((span) => refused.spanIds.has(span.spanContext().spanId) || refused.traceIds.has(span.spanContext().traceId));
-      this.stats_.add('spansResent', resend.length);
-      const kept = events.filter((event) => !refused.events.has(event));
-      const legacy = this.accountEvents(pipeline, kept, outcomes);
-      return combineResults(legacy, await this.viaOtlp(pipeline, resend, deadline));
-    } finally {
-      reservation.release();
-    }
-  }
-
-  /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
-  private async viaOtlp(pipeline: Pipeline, spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const sent = pipeline.maskForOtlp(spans);
-    const original = new Map(sent.map((span, i) => [span, spans[i]!]));
-    const reservation = pipeline.budget.open();
-    try {
-      const outcomes = await pipeline.otlp.delivery.deliver(sent, deadline, reservation);
-      let reason: string | undefined;
-      const resend: ReadableSpan[] = [];
-      sent.forEach((span, i) => {
-        const outcome = outcomes.get(span);
-        if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch('otlp', outcome.reason)) return;
-        reason ??= outcome.reason;
-        resend.push(spans[i]!);
-        outcomes.delete(span);
-      });
-      const failed = new Map<string, ReadableSpan[]>();
-      const otlp = accountSpanOutcomes(outcomes, this.stats_, failed);
-      for (const [why, list] of failed) pipeline.deadLetter.spans(list.map((span) => original.get(span) ?? span), why, 'otlp');
-      if (reason === undefined) return otlp;
-
-      pipeline.route.switchFrom('otlp', reason);
-      this.stats_.add('spansResent', resend.length);
-      return combineResults(otlp, await this.viaIngestion(pipeline, resend, deadline));
-    } finally {
-      reservation.release();
-    }
-  }
-
-  /** Counts the legacy path's outcomes and dead-letters what was not delivered. */
-  private accountEvents(pipeline: Pipeline, events: readonly SerializedEvent[], outcomes: ReadonlyMap<SerializedEvent, EventOutcome>): ExportResult {
-    const failed = new Map<string, SerializedEvent[]>();
-    const result = accountOutcomes(events, outcomes, this.stats_, this.memory, failed);
-    for (const [reason, list] of failed) pipeline.deadLetter.events(list, reason);
-    return result;
-  }
-
-  /** Scores always take the legacy path: every Langfuse version, v4 and Cloud included, accepts them there. */
-  private sendScores(pipeline: Pipeline, scores: ScoreCreateEvent[]): Promise<void> {
-    const deadline = Date.now() + pipeline.config.exportTimeoutMs;
-    const task = (async () => {
-      const events: SerializedEvent[] = [];
-      for (const score of scores) {
-        const outcome = serializeEvent(score, pipeline.config.maxEventBytes, undefined);
-        if (outcome.ok) events.push(outcome.serialized);
-        else this.stats_.drop('event-too-large');
-      }
-      const reservation = pipeline.budget.open();
-      try {
-        const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
-        const outcomes = await pipeline.ingestion.delivery.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
-        for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
-        this.accountEvents(pipeline, events, outcomes);
-      } finally {
-        reservation.release();
-      }
-    })().catch((error: unknown) => {
-      this.stats_.drop('internal-error', scores.length);
-      this.log.error(`sending scores failed unexpectedly: ${describeError(error)}`);
-    });
-    return this.inFlight.track(task);
-  }
-
-  /** The events the legacy path refused because the server only speaks OTLP, and the spans/traces they came from. */
-  private refusedForPath(
-    pipeline: Pipeline,
-    path: 'ingestion',
-    events: readonly SerializedEvent[],
-    outcomes: ReadonlyMap<SerializedEvent, EventOutcome>,
-  ): { reason: string; events: Set<SerializedEvent>; spanIds: Set<string>; traceIds: Set<string> } | undefined {
-    let reason: string | undefined;
-    const refused = new Set<SerializedEvent>();
-    const spanIds = new Set<string>();
-    const traceIds = new Set<string>();
-    for (const event of events) {
-      const outcome = outcomes.get(event);
-      if (!outcome || outcome.kind === 'accepted' || !pipeline.route.shouldSwitch(path, outcome.reason)) continue;
-      reason ??= outcome.reason;
-      refused.add(event);
-      if (event.spanId) spanIds.add(event.spanId);
-      else if (event.event.type === 'trace-create') traceIds.add(event.event.body.id);
-    }
-    return reason === undefined ? undefined : { reason, events: refused, spanIds, traceIds };
-  }
 }
 
 /** Aborts the requests in flight on both paths and closes their connections. */
 function closeTransports(pipeline: Pipeline): void {
-  pipeline.ingestion.transport.shutdown();
-  pipeline.otlp.transport.shutdown();
+  for (const transport of pipeline.transports) transport.shutdown();
 }
 
 /** Waits for `promise` at most `ms` (an unref'd timer); never rejects. */

@@ -1,6 +1,6 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { StatsRecorder } from '../diagnostics/exporter-stats.js';
-import type { EventOutcome } from './ingestion/ingestion-delivery.js';
+import type { EventOutcome } from './event-outcome.js';
 import type { SerializedEvent } from '../events/serialized-event.js';
 import type { TraceCreateMemory } from '../events/trace-create-memory.js';
 

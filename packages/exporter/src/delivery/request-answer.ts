@@ -1,8 +1,9 @@
 import type { ComponentLogger } from '../diagnostics/component-logger.js';
-import type { EventOutcome } from './ingestion/ingestion-delivery.js';
+import type { EventOutcome } from './event-outcome.js';
 import type { TransportResult } from './http/http-transport.js';
 import { describeServerMessage } from './ingestion/ingestion-response.js';
 import { RETRYABLE_STATUSES } from './http/retry-policy.js';
+import { RESPONSE_TOO_LARGE } from './http/response-limits.js';
 
 /** What a whole-request answer means for everything in that request. */
 export type RequestAnswer =
@@ -10,7 +11,12 @@ export type RequestAnswer =
   /** 413: resend in halves. */
   | { kind: 'split' }
   /** 207: read the per-event results. */
-  | { kind: 'multi-status'; body: string };
+  | { kind: 'multi-status'; body: string }
+  /**
+   * No readable answer (it passed its size cap): the server may or may not have stored the request. Resend it
+   * where ids make that safe; otherwise settle with `outcome`.
+   */
+  | { kind: 'unknown'; outcome: EventOutcome };
 
 /** What to tell the user about a refusal, by status. */
 const HINTS: Record<number, string> = {
@@ -34,6 +40,10 @@ export function readRequestAnswer(
   if (result.kind === 'error') {
     // The breaker logs its own state changes; a line per refused request would be a storm.
     if (result.reason === 'circuit-open') return { kind: 'settled', outcome: { kind: 'dropped', reason: 'circuit-open' } };
+    if (result.reason === 'response-too-large') {
+      log.once('warn', `response-too-large-${endpoint}`, `${endpoint} sent an answer too large to read (${result.message}); the request was aborted and whether its ${unit} were stored is unknown. Is a proxy or another server answering at this address?`);
+      return { kind: 'unknown', outcome: { kind: 'dropped', reason: RESPONSE_TOO_LARGE } };
+    }
     const reason = result.reason === 'network' ? `network-${result.code}` : result.reason;
     log.once('warn', `transport-${reason}`, `could not reach ${endpoint} (${result.code}: ${result.message}); ${count} ${unit} dropped after retries`);
     return { kind: 'settled', outcome: { kind: 'dropped', reason } };

@@ -4,7 +4,8 @@ import type { ComponentLogger } from '../diagnostics/component-logger.js';
 import type { DeadLetterOtlpRecord } from '../losses/dead-letter-record.js';
 import { HttpTransport } from '../delivery/http/http-transport.js';
 import type { DeliverableEvent } from '../wire/ingestion-event.js';
-import { IngestionDelivery, type EventOutcome } from '../delivery/ingestion/ingestion-delivery.js';
+import type { EventOutcome } from '../delivery/event-outcome.js';
+import { IngestionDelivery } from '../delivery/ingestion/ingestion-delivery.js';
 import { readRequestAnswer } from '../delivery/request-answer.js';
 import { safeJsonStringify } from '../events/safe-json.js';
 import type { SerializedEvent } from '../events/serialized-event.js';
@@ -98,7 +99,7 @@ export class ReplaySender {
         queue.unshift(group.slice(0, half), group.slice(half));
         continue;
       }
-      count(tally, answer.kind === 'settled' ? answer.outcome : { kind: 'accepted' }, group.length);
+      count(tally, answer.kind === 'settled' || answer.kind === 'unknown' ? answer.outcome : { kind: 'accepted' }, group.length);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { EventOutcome } from '../event-outcome.js';
 import { batchBody, splitIntoBatches } from '../../events/batch-splitter.js';
 import type { ComponentLogger } from '../../diagnostics/component-logger.js';
 import type { RequestSender, TransportResult } from '../http/http-transport.js';
@@ -7,11 +8,6 @@ import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fa
 import { readRequestAnswer } from '../request-answer.js';
 import { retryDelay, type RetryPolicyOptions } from '../http/retry-policy.js';
 import { serializeEvent, type SerializedEvent } from '../../events/serialized-event.js';
-
-export type EventOutcome =
-  | { kind: 'accepted' }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'dropped'; reason: string };
 
 export interface DeliveryOptions {
   endpoint: string;
@@ -28,8 +24,10 @@ export interface DeliveryOptions {
 /** The state of one delivery round that the answer handlers update. */
 interface RoundContext {
   settle: (event: SerializedEvent, outcome: EventOutcome) => void;
-  /** Events to resend alone after a backoff (per-event 5xx). */
+  /** Events to resend after a backoff (per-event 5xx, or an unknown answer). */
   retryLater: SerializedEvent[];
+  /** Why an event in `retryLater` had no answer, when that is what it is settled with if it is never resent. */
+  unknownReason: Map<SerializedEvent, string>;
   /** Batches still to send in this round (413 halves and downgraded events go first). */
   queue: SerializedEvent[][];
   /** Downgraded copy → the event the caller gave. */
@@ -81,17 +79,18 @@ export class IngestionDelivery {
     });
     for (let round = 0; pending.length > 0; round++) {
       const retryLater: SerializedEvent[] = [];
+      const unknownReason = new Map<SerializedEvent, string>();
       const queue = splitIntoBatches(pending, this.options.maxBatchBytes);
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
         const result = await this.transport.send(batchBody(batch), deadline);
-        this.handle(result, batch, { settle, retryLater, queue, originOf });
+        this.handle(result, batch, { settle, retryLater, unknownReason, queue, originOf });
       }
       pending = retryLater;
       if (pending.length === 0) break;
       const delay = round + 1 > this.options.maxRetries ? 0 : retryDelay(round + 1, undefined, deadline - Date.now(), this.options.retry);
       if (delay === 0) {
         const reason = round + 1 > this.options.maxRetries ? 'retries-exhausted' : 'deadline';
-        for (const event of pending) settle(event, { kind: 'dropped', reason });
+        for (const event of pending) settle(event, { kind: 'dropped', reason: unknownReason.get(event) ?? reason });
         break;
       }
       this.options.onEventRetryRound?.();
@@ -107,6 +106,14 @@ export class IngestionDelivery {
   ): void {
     const answer = readRequestAnswer(result, { endpoint: this.options.endpoint, count: batch.length, unit: 'events', singleBytes: batch[0]?.bytes }, this.log);
     if (answer.kind === 'multi-status') return this.handleMultiStatus(answer.body, batch, ctx);
+    if (answer.kind === 'unknown') {
+      // Resending is safe: the server dedups events by envelope id, so one stored already is not stored twice.
+      for (const event of batch) {
+        ctx.retryLater.push(event);
+        if (answer.outcome.kind !== 'accepted') ctx.unknownReason.set(event, answer.outcome.reason);
+      }
+      return;
+    }
     if (answer.kind === 'split') {
       const half = Math.ceil(batch.length / 2);
       ctx.queue.unshift(batch.slice(0, half), batch.slice(half));

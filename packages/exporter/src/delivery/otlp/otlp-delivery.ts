@@ -1,7 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ComponentLogger } from '../../diagnostics/component-logger.js';
 import type { RequestSender } from '../http/http-transport.js';
-import type { EventOutcome } from '../ingestion/ingestion-delivery.js';
+import type { EventOutcome } from '../event-outcome.js';
 import type { Reservation } from '../memory-budget.js';
 import { encodeOtlpBatches, type OtlpEncoding } from './otlp-encoding.js';
 import { readRequestAnswer } from '../request-answer.js';
@@ -48,7 +48,8 @@ export class OtlpDelivery {
         continue;
       }
       // OTLP has no per-span answer: a 207 would be a server of another kind; count it as accepted like any 2xx.
-      const outcome: EventOutcome = answer.kind === 'settled' ? answer.outcome : { kind: 'accepted' };
+      // An unknown answer is not resent: spans carry no envelope id a server dedups by, so they are dead-lettered.
+      const outcome: EventOutcome = answer.kind === 'settled' || answer.kind === 'unknown' ? answer.outcome : { kind: 'accepted' };
       for (const span of batch.spans) outcomes.set(span, outcome);
     }
     return outcomes;
