@@ -5,6 +5,7 @@ import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type RequestError } from 'got';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
+import { HEADER_OVERFLOW_CODE, MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from './response-limits.js';
 
 export interface HttpTransportOptions {
   url: URL;
@@ -20,11 +21,19 @@ export interface HttpTransportOptions {
   maxRetryAfterMs: number;
   onRetry?: (reason: string) => void;
   onRequest?: (bytes: number) => void;
+  /** Cap on a response body, after decompression. Default MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
 }
 
 export type TransportResult =
   | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
-  | { kind: 'error'; reason: 'timeout' | 'deadline' | 'network' | 'shutdown' | 'circuit-open'; code: string; message: string };
+  | { kind: 'error'; reason: TransportErrorReason; code: string; message: string };
+
+/**
+ * Why no answer came. `response-too-large`: the answer (body or headers) passed its cap and the request was
+ * aborted, so whether the server stored the request is unknown.
+ */
+export type TransportErrorReason = 'timeout' | 'deadline' | 'network' | 'shutdown' | 'circuit-open' | 'response-too-large';
 
 /** What the deliveries need of a transport: one request, answered as a value, never thrown. */
 export interface RequestSender {
@@ -59,7 +68,9 @@ export class HttpTransport implements RequestSender {
       password: options.password,
       headers: options.headers,
       throwHttpErrors: false,
+      // Never follow a redirect: it would carry the Basic credentials to wherever the server points.
       followRedirect: false,
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
       agent: this.agents,
       timeout: { request: options.requestTimeoutMs },
       retry: {
@@ -96,10 +107,13 @@ export class HttpTransport implements RequestSender {
       return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
     }
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
-    const signal = AbortSignal.any([this.shutdownController.signal, AbortSignal.timeout(remaining)]);
+    // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
+    const tooLarge = new AbortController();
+    const signal = AbortSignal.any([this.shutdownController.signal, AbortSignal.timeout(remaining), tooLarge.signal]);
+    const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
-      const response = await context.with(suppressTracing(context.active()), () =>
+      const request = context.with(suppressTracing(context.active()), () =>
         this.client(this.options.url, {
           body,
           signal,
@@ -107,9 +121,14 @@ export class HttpTransport implements RequestSender {
           ...(options.singleAttempt ? { retry: { limit: 0 } } : {}),
         }),
       );
+      // `transferred` counts decompressed bytes, so a gzip bomb stops at the same cap; `total` is the announced length.
+      request.on('downloadProgress', ({ transferred, total }) => {
+        if (transferred > cap || (total ?? 0) > cap) tooLarge.abort();
+      });
+      const response = await request;
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      return this.describeError(error as RequestError, deadline);
+      return this.describeError(error as RequestError, deadline, tooLarge.signal.aborted);
     }
   }
 
@@ -120,11 +139,18 @@ export class HttpTransport implements RequestSender {
     this.agents.https.destroy();
   }
 
-  private describeError(error: RequestError, deadline: number): TransportResult {
+  private describeError(error: RequestError, deadline: number, tooLarge: boolean): TransportResult {
     const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
     const message = typeof error?.message === 'string' ? error.message : String(error);
     // Judged by the facts rather than the error's class: got wraps an aborted signal in more than one way.
     if (this.shutdownController.signal.aborted) return { kind: 'error', reason: 'shutdown', code, message: 'aborted by shutdown' };
+    if (tooLarge) {
+      const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+      return { kind: 'error', reason: 'response-too-large', code: 'RESPONSE_TOO_LARGE', message: `the answer's body passed ${cap} bytes` };
+    }
+    if (code === HEADER_OVERFLOW_CODE) {
+      return { kind: 'error', reason: 'response-too-large', code, message: `the answer's headers passed ${MAX_RESPONSE_HEADER_BYTES} bytes` };
+    }
     if (Date.now() >= deadline) return { kind: 'error', reason: 'deadline', code, message: 'export deadline passed' };
     if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
     return { kind: 'error', reason: 'network', code, message };

@@ -28,9 +28,10 @@ function addResults(results: Map<string, IngestionResultItem>, items: readonly u
 
 /** A short, bounded description of what the server said, for diagnostics. */
 export function describeServerMessage(body: string): string {
-  let text = body;
+  // A long body is no server message worth parsing whole (an HTML page, a proxy's error): its start says enough.
+  let text = body.length > MAX_MESSAGE_SOURCE_CHARS ? body.slice(0, MAX_MESSAGE_SOURCE_CHARS) : body;
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; error?: unknown };
+    const parsed = JSON.parse(text) as { message?: unknown; error?: unknown };
     if (typeof parsed?.message === 'string') text = parsed.message;
     else if (typeof parsed?.error === 'string') text = parsed.error;
   } catch {
@@ -39,5 +40,7 @@ export function describeServerMessage(body: string): string {
   text = text.replace(/\s+/g, ' ').trim();
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
+
+const MAX_MESSAGE_SOURCE_CHARS = 64 * 1024;
 
 export const EVENT_TYPE_NOT_ACCEPTED = 'Event type not accepted';
