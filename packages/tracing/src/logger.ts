@@ -1,26 +1,12 @@
-import { diag, type DiagLogger } from '@opentelemetry/api';
+import { ComponentLogger } from '@otel-langfuse/exporter';
 import { LOG_NAMESPACE } from './version.js';
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
-
-const logger: DiagLogger = diag.createComponentLogger({ namespace: LOG_NAMESPACE });
-const said = new Set<string>();
-
 /**
- * The facade's diagnostics, through OTel `diag` (the host app decides what is printed). Problems that can repeat
- * on every call are logged once per code; the set of codes is small and fixed.
+ * The facade's diagnostics: OTel `diag` when the host app set a logger, else stderr by `LANGFUSE_LOG_LEVEL` (see the
+ * exporter's ComponentLogger). Problems that can repeat on every call are logged once per code; the set of codes is
+ * small and fixed.
  */
-export const log = {
-  error: (message: string): void => logger.error(message),
-  warn: (message: string): void => logger.warn(message),
-  info: (message: string): void => logger.info(message),
-  debug: (message: string): void => logger.debug(message),
-  once(level: Level, code: string, message: string): void {
-    if (said.has(code)) return;
-    said.add(code);
-    logger[level](message);
-  },
-};
+export const log: Pick<ComponentLogger, 'error' | 'warn' | 'info' | 'debug' | 'once'> = new ComponentLogger(LOG_NAMESPACE);
 
 /** A short description of a caught value for a log line; never throws. */
 export function describeCaught(error: unknown): string {
