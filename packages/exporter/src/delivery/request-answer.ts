@@ -18,6 +18,15 @@ export type RequestAnswer =
    */
   | { kind: 'unknown'; outcome: EventOutcome };
 
+/**
+ * Whether a body is an HTML (or XML) page rather than Langfuse's JSON or an OTLP answer, judged by the body, not the
+ * Content-Type, which proxies get wrong both ways. Judged by the tag, not a bare `<`: an OTLP protobuf answer may
+ * begin with bytes that read as a newline and a `<`.
+ */
+function isMarkup(body: string): boolean {
+  return /^\s*<(!doctype|html|head|body|\?xml)/i.test(body.length > 256 ? body.slice(0, 256) : body);
+}
+
 /** What to tell the user about a refusal, by status. */
 const HINTS: Record<number, string> = {
   400: 'the server could not read the request',
@@ -50,7 +59,12 @@ export function readRequestAnswer(
   }
   const { status } = result;
   if (status === 207) return { kind: 'multi-status', body: result.body };
-  if (status >= 200 && status < 300) return { kind: 'settled', outcome: { kind: 'accepted' } };
+  if (status >= 200 && status < 300) {
+    if (!isMarkup(result.body)) return { kind: 'settled', outcome: { kind: 'accepted' } };
+    // A captive portal or a proxy's page answers 200 with HTML: the request never reached Langfuse.
+    log.once('warn', `html-2xx-${endpoint}`, `${endpoint} answered ${status} with an HTML page, not a Langfuse answer (a proxy or captive portal?): ${describeServerMessage(result.body)}; ${count} ${unit} not delivered`);
+    return { kind: 'settled', outcome: { kind: 'dropped', reason: 'invalid-response' } };
+  }
   if (status === 413) {
     if (count > 1) return { kind: 'split' };
     log.once('warn', `http-413-single-${endpoint}`, `${endpoint} refused a single item of ${request.singleBytes ?? '?'} bytes as too large (413); lower maxEventBytes`);
