@@ -342,6 +342,21 @@ describe('CLI trace view', () => {
     expect(await run(['--no-color'], {})).not.toMatch(ANSI);
   });
 
+  it('keeps the nesting visible at --width 40', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '20', '--width', '40'], io);
+    await ingest({ url, ...KEYS }, sampleTraceEvents('narrowest'));
+    const printed = await io.nextLine(/^Trace /);
+    expect(printed).toBe(renderTrace(await assembled(url, 'narrowest'), { width: 40 }));
+    io.stop();
+    expect(await exit).toBe(0);
+    const lines = printed.split('\n');
+    expect(lines.find((line) => line.startsWith('span') && line.includes('answer-q'))).toMatch(/^span {2}answer-/);
+    expect(lines.find((line) => line.includes('retrieve'))).toMatch(/^span {4}retrieve-/);
+    expect(lines.find((line) => line.includes('vector'))).toMatch(/^span {6}vector-/);
+    expect(lines).toContain('          tokens 12 in / 5 out');
+  });
+
   it('fits the waterfall in --width columns', async () => {
     const io = captureIo({ isTTY: true, columns: 200 });
     const { url, exit } = await startCli(['--quiet-ms', '20', '--width', '60', '--no-color'], io);

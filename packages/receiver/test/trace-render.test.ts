@@ -124,6 +124,77 @@ describe('renderTrace', () => {
     expect(output.split('\n')).toEqual(['Trace (unnamed) · 0ms · 0 observations · updated', 'id t', '(no observations)']);
   });
 
+  it('keeps the nesting and the token counts at 40 columns: short type labels, model and counts below the name', () => {
+    expect(renderTrace(sample(), { width: 40 }).split('\n')).toEqual([
+      'Trace answer-q… · 1.23s · 5 observations',
+      'id trace-sample · user user-42',
+      'session session-7 · tags alpha, demo',
+      'span  answer-questi…  1.23s |██████████|',
+      'span    retrieve-do…  300ms |███       |',
+      'span      vector-se…  280ms |███       |',
+      '            ERROR: connection refused',
+      'gen     llm-call      880ms |  ████████|',
+      '          demo-model-1',
+      '          tokens 12 in / 5 out',
+      '          17 total',
+      'event   answer-ready        |         ◆|',
+      'scores quality=0.9',
+    ]);
+  });
+
+  /** A chain of `depth + 1` observations, each the child of the one before; the second is a generation. */
+  function chain(depth: number, model: string): AssembledTrace {
+    const events = [stored('trace-create', { id: 't', name: 'deep' })];
+    for (let level = 0; level <= depth; level++) {
+      const body = { id: `o${level}`, traceId: 't', name: `#${level}-level-name`, startTime: at(level), endTime: at(100 - level) };
+      const parent = level === 0 ? {} : { parentObservationId: `o${level - 1}` };
+      events.push(
+        level === 1
+          ? stored('generation-create', { ...body, ...parent, model, usageDetails: { input: 123456, output: 654321, total: 777777 } })
+          : stored('span-create', { ...body, ...parent }),
+      );
+    }
+    return traceOf(events);
+  }
+
+  it.each([40, 41, 45, 50, 60, 80])('shows every level of nesting at %i columns, and a depth beyond the room as a number', (width) => {
+    const depth = 30;
+    const lines = renderTrace(chain(depth, `provider/${'very-long-model-name-'.repeat(4)}v2`), { width }).split('\n');
+    for (const line of lines) expect(displayWidth(line), line).toBeLessThanOrEqual(width);
+    const observationLines = lines.filter((line) => line.endsWith('|'));
+    expect(observationLines).toHaveLength(depth + 1);
+    // Where each name starts (names begin with '#'), or for a level deeper than the room, the depth shown instead.
+    let previousStart = -1;
+    let numbered = 0;
+    observationLines.forEach((line, level) => {
+      const shown = /^\S+ +(\d+)›/.exec(line);
+      if (shown) {
+        expect(Number(shown[1])).toBe(level);
+        numbered++;
+        return;
+      }
+      expect(numbered, `level ${level} after a numbered one`).toBe(0);
+      const start = line.indexOf('#');
+      expect(start, line).toBeGreaterThan(previousStart);
+      previousStart = start;
+    });
+    expect(numbered).toBeLessThan(depth); // most levels are shown by indentation
+    // The token counts are never pushed off by the long model name.
+    const details = lines.join('\n');
+    for (const count of ['123456 in', '654321 out', '777777 total']) expect(details).toContain(count);
+    expect(details).toContain('provider/very-long');
+  });
+
+  it('indents by one column per level when two would not fit, and by two when they do', () => {
+    const starts = (width: number, depth: number): number[] =>
+      renderTrace(chain(depth, 'm'), { width })
+        .split('\n')
+        .filter((line) => line.endsWith('|'))
+        .map((line) => line.indexOf('#'));
+    expect(starts(40, 3)).toEqual([5, 7, 9, 11]); // 'span' and 'gen' in 4 columns, a space, then the tree
+    expect(starts(40, 6)).toEqual([5, 6, 7, 8, 9, 10, 11]);
+  });
+
   it('refuses a width below 40', () => {
     expect(() => renderTrace(sample(), { width: 39 })).toThrow(/width must be an integer >= 40/);
   });

@@ -8,6 +8,7 @@ import {
   type ObservationType,
 } from './trace-assembly.js';
 import { formatDuration, parseTimeMs } from './trace-time.js';
+import { DURATION_COLUMNS, waterfallLayout } from './waterfall-layout.js';
 
 export interface RenderTraceOptions {
   /** Terminal columns every line fits in. Default 80; at least 40. */
@@ -21,7 +22,6 @@ export interface RenderTraceOptions {
 export const DEFAULT_RENDER_WIDTH = 80;
 export const MIN_RENDER_WIDTH = 40;
 
-const DURATION_COLUMNS = 6;
 const FILL = '█';
 const OPEN_FILL = '░';
 const EVENT_MARK = '◆';
@@ -38,7 +38,8 @@ type Line = Segment[];
  * The trace as a waterfall: a header (name, duration, observation count; id, user, session, tags), one line per
  * observation indented by depth with type, name, duration and a bar placed within the trace's time span, then the
  * scores. Generation details (model, tokens) and a level other than DEFAULT (with the status message) follow the
- * name when they fit, otherwise on a line of their own below it. Pure: same trace and options, same string.
+ * name when they fit, otherwise on lines of their own below it (a long model name is cut, token counts wrap).
+ * The nesting stays visible at every width (see waterfallLayout). Pure: same trace and options, same string.
  */
 export function renderTrace(trace: AssembledTrace, options: RenderTraceOptions = {}): string {
   const width = options.width ?? DEFAULT_RENDER_WIDTH;
@@ -74,16 +75,17 @@ function labelled(label: string, value: string): Line {
   return [{ text: label, style: ['dim'] }, { text: ` ${sanitizeText(value)}` }];
 }
 
-/** Parts joined by ' · ', wrapped greedily onto as many lines as needed; a part too long alone is cut. */
-function wrapParts(parts: readonly Line[], width: number): Line[] {
+/** Parts joined by the separator (' · '), wrapped greedily onto as many lines as needed; a part too long alone is cut. */
+function wrapParts(parts: readonly Line[], width: number, separator: Segment = { text: SEPARATOR, style: ['dim'] }): Line[] {
   const lines: Line[] = [];
   let current: Line = [];
   let used = 0;
+  const separatorWidth = displayWidth(separator.text);
   for (const part of parts) {
     const partWidth = lineWidth(part);
-    if (current.length > 0 && used + displayWidth(SEPARATOR) + partWidth <= width) {
-      current.push({ text: SEPARATOR, style: ['dim'] }, ...part);
-      used += displayWidth(SEPARATOR) + partWidth;
+    if (current.length > 0 && used + separatorWidth + partWidth <= width) {
+      current.push(separator, ...part);
+      used += separatorWidth + partWidth;
     } else {
       if (current.length > 0) lines.push(current);
       current = [...part];
@@ -103,10 +105,9 @@ interface TimeSpan {
 
 function observationLines(trace: AssembledTrace, width: number): Line[] {
   if (trace.observations.length === 0) return [[{ text: '(no observations)', style: ['dim'] }]];
-  const barWidth = Math.min(60, Math.max(10, Math.floor(width / 4)));
-  const rightWidth = 1 + DURATION_COLUMNS + 2 + barWidth + 1;
-  const leftWidth = width - rightWidth;
-  const typeColumns = Math.max(...trace.observations.map((observation) => observation.type.length));
+  const forest = observationTree(trace);
+  const layout = waterfallLayout(forest, width);
+  const { barWidth, leftWidth, typeColumns } = layout;
   const startMs = parseTimeMs(trace.startTime) ?? 0;
   const span: TimeSpan = { startMs, totalMs: Math.max(0, (parseTimeMs(trace.endTime) ?? startMs) - startMs) };
 
@@ -114,51 +115,80 @@ function observationLines(trace: AssembledTrace, width: number): Line[] {
   const visit = (node: ObservationNode): void => {
     const { observation, depth } = node;
     // Type column first, then the name indented by depth, so types and tree both line up.
-    const indent = ' '.repeat(Math.min(depth * 2, Math.max(0, leftWidth - typeColumns - 8)));
-    const nameRoom = leftWidth - typeColumns - 1 - indent.length;
+    const indent = layout.indent(depth);
+    const nameRoom = leftWidth - typeColumns - 1 - displayWidth(indent);
     const fullName = sanitizeText(observation.name ?? '(unnamed)');
     const name = truncate(fullName, nameRoom);
     const head: Line = [
-      { text: padEnd(observation.type, typeColumns), style: [typeColor(observation.type)] },
+      { text: padEnd(layout.typeLabel(observation.type), typeColumns), style: [typeColor(observation.type)] },
       { text: ` ${indent}${name}` },
     ];
     const groups = detailGroups(observation);
-    const inline = groups.flatMap((group, i) => (i === 0 ? group : [{ text: SEPARATOR, style: ['dim'] } as Segment, ...group]));
+    const inline = groups.flatMap((group, i) => (i === 0 ? groupLine(group) : [{ text: SEPARATOR, style: ['dim'] } as Segment, ...groupLine(group)]));
     const fitsInline =
       groups.length > 0 && name === fullName && lineWidth(head) + 2 + lineWidth(inline) <= leftWidth;
     if (fitsInline) head.push({ text: '  ' }, ...inline);
     head.push({ text: ' '.repeat(Math.max(0, leftWidth - lineWidth(head))) }, ...rightPart(observation, span, barWidth));
     lines.push(head);
     if (!fitsInline) {
-      const continuation = ' '.repeat(typeColumns + 1 + indent.length + 2);
-      for (const group of groups) lines.push([{ text: continuation }, ...group]);
+      const continuation = ' '.repeat(typeColumns + 1 + displayWidth(indent) + 2);
+      for (const line of detailLines(groups, width - continuation.length)) lines.push([{ text: continuation }, ...line]);
     }
     for (const child of node.children) visit(child);
   };
-  for (const root of observationTree(trace)) visit(root);
+  for (const root of forest) visit(root);
+  return lines;
+}
+
+/** A detail (model, token counts, level): its parts, the separator between them, and its style. */
+interface DetailGroup {
+  parts: string[];
+  separator: string;
+  style: Style;
+  /** Shares the line of the group before it when both fit (token counts after the model). */
+  joinsPrevious: boolean;
+}
+
+function groupLine(group: DetailGroup): Line {
+  return [{ text: group.parts.join(group.separator), style: [group.style] }];
+}
+
+/** The details on lines of `room` columns: model and tokens share one when they fit, else the tokens wrap. */
+function detailLines(groups: readonly DetailGroup[], room: number): Line[] {
+  const lines: Line[] = [];
+  for (const group of groups) {
+    const whole = groupLine(group);
+    const previous = lines.at(-1);
+    if (group.joinsPrevious && previous && lineWidth(previous) + displayWidth(SEPARATOR) + lineWidth(whole) <= room) {
+      previous.push({ text: SEPARATOR, style: ['dim'] }, ...whole);
+      continue;
+    }
+    const parts = group.parts.map((part): Line => [{ text: truncate(part, room), style: [group.style] }]);
+    lines.push(...wrapParts(parts, room, { text: group.separator, style: [group.style] }));
+  }
   return lines;
 }
 
 /** Model and token usage (generation-like observations), then level and status message. */
-function detailGroups(observation: AssembledObservation): Line[] {
-  const groups: Line[] = [];
-  const generation: string[] = [];
-  if (observation.model !== undefined) generation.push(sanitizeText(observation.model));
-  const tokens = tokenSummary(observation.usageDetails);
-  if (tokens) generation.push(tokens);
-  if (generation.length > 0) groups.push([{ text: generation.join(SEPARATOR), style: ['gray'] }]);
+function detailGroups(observation: AssembledObservation): DetailGroup[] {
+  const groups: DetailGroup[] = [];
+  if (observation.model !== undefined) {
+    groups.push({ parts: [sanitizeText(observation.model)], separator: '', style: 'gray', joinsPrevious: false });
+  }
+  const tokens = tokenParts(observation.usageDetails);
+  if (tokens.length > 0) groups.push({ parts: tokens, separator: ' / ', style: 'gray', joinsPrevious: true });
 
   const level = observation.level === 'DEFAULT' ? undefined : observation.level;
   const message = observation.statusMessage === undefined ? undefined : sanitizeText(observation.statusMessage);
   if (level !== undefined || message !== undefined) {
     const text = level !== undefined && message !== undefined ? `${level}: ${message}` : (level ?? message ?? '');
-    groups.push([{ text, style: [levelColor(observation.level)] }]);
+    groups.push({ parts: [text], separator: '', style: levelColor(observation.level), joinsPrevious: false });
   }
   return groups;
 }
 
-/** e.g. `tokens 12 in / 5 out / 17 total`; OpenAI-shaped keys are read too. */
-function tokenSummary(usage: Record<string, unknown>): string | undefined {
+/** e.g. `tokens 12 in`, `5 out`, `17 total` (shown joined by ' / '); OpenAI-shaped keys are read too. */
+function tokenParts(usage: Record<string, unknown>): string[] {
   const count = (...keys: string[]): number | undefined => {
     for (const key of keys) {
       const value = usage[key];
@@ -173,7 +203,8 @@ function tokenSummary(usage: Record<string, unknown>): string | undefined {
   if (input !== undefined) parts.push(`${input} in`);
   if (output !== undefined) parts.push(`${output} out`);
   if (total !== undefined) parts.push(`${total} total`);
-  return parts.length > 0 ? `tokens ${parts.join(' / ')}` : undefined;
+  if (parts.length > 0) parts[0] = `tokens ${parts[0]}`;
+  return parts;
 }
 
 function rightPart(observation: AssembledObservation, span: TimeSpan, barWidth: number): Line {
