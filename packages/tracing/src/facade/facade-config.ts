@@ -1,7 +1,7 @@
 import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { MaskFunction } from '@otel-langfuse/exporter';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
-import type { ScoreSink } from './score.js';
+import type { ScoreSink } from './score-sink.js';
 
 /** Which spans a provider started (isolated mode): spans of other providers are never exported by ours. */
 export interface SpanOwnership {

@@ -3,10 +3,9 @@ import { log } from '../logger.js';
 import { safeRead } from '../values/safe-read.js';
 import { OBSERVATION_KEY } from './context-keys.js';
 import { tracingIsOn } from './facade-config.js';
-import type { Observation } from './observation.js';
 import { observe } from './observe.js';
 import { runObservation } from './run-observation.js';
-import { noopObservation, startObservation } from './start-observation.js';
+import { noopObservation, startObservation, type Observation } from './observation.js';
 import { timeInput } from './time-input.js';
 import { TraceHandleImpl } from './trace-handle.js';
 import type {

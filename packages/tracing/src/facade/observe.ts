@@ -1,9 +1,8 @@
 import { context } from '@opentelemetry/api';
 import { log } from '../logger.js';
 import { safeRead, stringField } from '../values/safe-read.js';
-import type { Observation } from './observation.js';
 import { failAndEnd, settleResult } from './settle-result.js';
-import { startObservation } from './start-observation.js';
+import { startObservation, type Observation } from './observation.js';
 import { isStream, traceStream } from './trace-stream.js';
 import type { GenerationFields, ObservationType } from './types.js';
 

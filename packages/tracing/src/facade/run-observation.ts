@@ -1,6 +1,6 @@
 import { context } from '@opentelemetry/api';
 import { log } from '../logger.js';
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 import { failAndEnd, settleResult } from './settle-result.js';
 
 /**
@@ -8,7 +8,7 @@ import { failAndEnd, settleResult } from './settle-result.js';
  * Promise it returns settles (see `settleResult`). A throw or rejection marks the observation failed and
  * reaches the caller unchanged (the same error object).
  */
-export function runObservation<T, H>(observation: Observation, handle: H, fn: (handle: H) => T): T {
+export function runObservation<T, H>(observation: OpenObservation, handle: H, fn: (handle: H) => T): T {
   if (typeof fn !== 'function') {
     log.once('warn', 'callback-missing', 'trace(), span(), generation() and observation() need a function as their second argument; nothing was run');
     observation.end();

@@ -5,13 +5,6 @@ import { facadeConfig, type FacadeConfig } from './facade-config.js';
 /** Score fields when the target (trace, observation) comes from a handle. */
 export type ScoreOptions = Omit<LangfuseScore, 'traceId' | 'observationId' | 'sessionId'>;
 
-/** Where the facade's scores go: the exporter of the active setup, and its sampling decision. */
-export interface ScoreSink {
-  score(score: LangfuseScore): void;
-  /** False when sampling dropped this trace: its scores are dropped too. */
-  keepsTrace(traceId: string): boolean;
-}
-
 /**
  * Sends a score through the setup of `config` (default: the active one); a no-op (never a throw) when tracing
  * is off or sampling dropped the trace.

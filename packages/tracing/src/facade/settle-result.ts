@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { log } from '../logger.js';
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 
 /**
  * Ends the observation for a final value (returned, or resolved) and says what the caller gets. `replaceable`
@@ -18,7 +18,7 @@ export type Completion = (value: unknown, replaceable: boolean) => unknown;
  * - anything else goes to `complete` as it is.
  * A throw or rejection marks the observation failed and reaches the caller unchanged.
  */
-export function settleResult(observation: Observation, result: unknown, complete: Completion): unknown {
+export function settleResult(observation: OpenObservation, result: unknown, complete: Completion): unknown {
   if (types.isPromise(result)) {
     if (Object.getPrototypeOf(result) === Promise.prototype) {
       return result.then(
@@ -45,12 +45,12 @@ export function settleResult(observation: Observation, result: unknown, complete
   return complete(result, true);
 }
 
-export function failAndEnd(observation: Observation, error: unknown): void {
+export function failAndEnd(observation: OpenObservation, error: unknown): void {
   observation.fail(error);
   observation.end();
 }
 
-function endAfterSubclass(observation: Observation, promise: Promise<unknown>, complete: Completion): void {
+function endAfterSubclass(observation: OpenObservation, promise: Promise<unknown>, complete: Completion): void {
   try {
     // The subclass's own `then`: an override (lazy parsing, say) is what the caller will see settle too.
     promise.then(

@@ -1,4 +1,4 @@
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 import { StreamOutput } from './stream-output.js';
 
 /** Ends a stream's observation once, with the collected output, failed or not. */
@@ -7,7 +7,7 @@ export class StreamEnd {
   private readonly output: StreamOutput | undefined;
 
   constructor(
-    private readonly observation: Observation,
+    private readonly observation: OpenObservation,
     captureOutput: boolean,
   ) {
     this.output = captureOutput ? new StreamOutput() : undefined;

@@ -1,5 +1,5 @@
 import { log } from '../logger.js';
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 import { traceAsyncIterator, traceIterator, type AnyAsyncIterator, type AnyIterator } from './traced-iterator.js';
 
 function tagOf(value: unknown): string {
@@ -31,7 +31,7 @@ export function isStream(value: unknown): boolean {
  * stream) is returned itself, `===` and untouched but for its next `[Symbol.asyncIterator]()` call, which is
  * traced once. Where even that is impossible (frozen, a read-only iterator method) the observation ends now.
  */
-export function traceStream(value: unknown, observation: Observation, captureOutput: boolean, replaceable: boolean): unknown {
+export function traceStream(value: unknown, observation: OpenObservation, captureOutput: boolean, replaceable: boolean): unknown {
   const tag = tagOf(value);
   if (replaceable && tag === '[object AsyncGenerator]') return traceAsyncIterator(value as AnyAsyncIterator, observation, captureOutput);
   if (replaceable && tag === '[object Generator]') return traceIterator(value as AnyIterator, observation, captureOutput);
@@ -47,7 +47,7 @@ export function traceStream(value: unknown, observation: Observation, captureOut
  * original and returns a traced iterator over what the original returns. False when the property can't be
  * defined; then nothing was changed.
  */
-function traceNextIteration(iterable: AsyncIterable<unknown> & object, observation: Observation, captureOutput: boolean): boolean {
+function traceNextIteration(iterable: AsyncIterable<unknown> & object, observation: OpenObservation, captureOutput: boolean): boolean {
   try {
     const own = Object.getOwnPropertyDescriptor(iterable, Symbol.asyncIterator);
     if (own !== undefined ? own.configurable !== true : !Object.isExtensible(iterable)) return false;

@@ -1,5 +1,5 @@
 import { context } from '@opentelemetry/api';
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 import { StreamEnd } from './stream-end.js';
 
 export type AnyAsyncIterator = AsyncIterator<unknown, unknown, unknown>;
@@ -9,7 +9,7 @@ export type AnyAsyncIterator = AsyncIterator<unknown, unknown, unknown>;
  * while producing an item nests under it) and which ends the observation when the stream completes, fails, or
  * is closed early by the consumer.
  */
-export function traceAsyncIterator(source: AnyAsyncIterator, observation: Observation, captureOutput: boolean): AsyncGenerator<unknown, unknown, unknown> {
+export function traceAsyncIterator(source: AnyAsyncIterator, observation: OpenObservation, captureOutput: boolean): AsyncGenerator<unknown, unknown, unknown> {
   const end = new StreamEnd(observation, captureOutput);
   const call = (invoke: () => unknown): Promise<IteratorResult<unknown>> => {
     let pending: unknown;
@@ -56,7 +56,7 @@ export function traceAsyncIterator(source: AnyAsyncIterator, observation: Observ
 export type AnyIterator = Iterator<unknown, unknown, unknown>;
 
 /** `traceAsyncIterator` for a synchronous generator. */
-export function traceIterator(source: AnyIterator, observation: Observation, captureOutput: boolean): Generator<unknown, unknown, unknown> {
+export function traceIterator(source: AnyIterator, observation: OpenObservation, captureOutput: boolean): Generator<unknown, unknown, unknown> {
   const end = new StreamEnd(observation, captureOutput);
   const call = (invoke: () => IteratorResult<unknown>): IteratorResult<unknown> => {
     let result: IteratorResult<unknown>;

@@ -1,6 +1,6 @@
 import { log } from '../logger.js';
 import { tracingIsOn } from './facade-config.js';
-import type { Observation } from './observation.js';
+import type { OpenObservation } from './open-observation.js';
 import { readTraceFields } from './read-fields.js';
 
 /**
@@ -8,7 +8,7 @@ import { readTraceFields } from './read-fields.js';
  * `langfuse.trace.*` attributes go on the trace's root observation while it is open and on `active`; user,
  * session, tags, metadata, version and environment also go on every observation started later.
  */
-export function updateTraceOf(active: Observation | undefined, fields: unknown): void {
+export function updateTraceOf(active: OpenObservation | undefined, fields: unknown): void {
   if (active === undefined) {
     if (!tracingIsOn()) return;
     log.once('warn', 'update-trace-outside', 'updateTrace() was called outside of a trace; ignored');

@@ -1,7 +1,15 @@
-import type { AttributeValue } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { NOT_JSON, isPlainObject, parseJsonAttribute, tryParseJson } from '../json-attribute.js';
-import type { SpanAttributes } from '../span-attributes.js';
+
+/** The span's scanned attributes, as a convention reads them (the mapping's `SpanAttributes`). */
+export interface ScannedAttributes {
+  readonly values: Attributes;
+  /** Non-`langfuse.*` keys, in attribute order. */
+  readonly foreignKeys: readonly string[];
+  /** Marks a key as mapped: it is left out of the metadata's `attributes` copy. */
+  consume(name: string): void;
+}
 
 /**
  * What a convention's readers see of one span: its attributes (lookups that mark what they used, so the
@@ -19,7 +27,7 @@ export class ConventionSpan {
   private consumedEvents: Set<TimedEvent> | undefined;
 
   constructor(
-    private readonly attributes: SpanAttributes,
+    private readonly attributes: ScannedAttributes,
     span: ReadableSpan,
     scopeName: string | undefined,
   ) {
