@@ -11,6 +11,7 @@ export const HELP_TEXT = `Usage: otel-langfuse-receiver [options]
 
 A local Langfuse-compatible receiver for demos and tests: POST /api/public/ingestion (legacy batches) and
 POST /api/public/otel/v1/traces (OTLP protobuf or JSON, gzip allowed; not in mode v2).
+Without installing it: npx @otel-langfuse/receiver [options].
 
 Options:
   -p, --port N         Port to listen on (default 0: pick a free port)
