@@ -29,3 +29,4 @@ export { isLlmRelatedSpan } from './mapping/index.js';
 /** The logger our packages share (OTel `diag` when the host set one, else stderr by `LANGFUSE_LOG_LEVEL`); for @otel-langfuse/tracing. */
 export { ComponentLogger } from './diagnostics/component-logger.js';
 export type { ConsoleLogLevel, DiagnosticLevel } from './diagnostics/console-fallback.js';
+export { createTraceId } from './ids/create-trace-id.js';

@@ -20,9 +20,14 @@ export type {
 } from './facade/types.js';
 export { setupLangfuse, type LangfuseHandle } from './setup/setup-langfuse.js';
 export { createLangfuseSpanProcessor, type LangfuseSpanProcessor } from './setup/langfuse-span-processor.js';
+export type { FlushOptions } from './setup/flush-options.js';
+export { withLangfuseFlush, type LangfuseFlushOptions } from './serverless/with-langfuse-flush.js';
+export type { WaitUntil } from './serverless/wait-until.js';
 export type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode } from './setup/setup-options.js';
 export { injectTraceContext, extractTraceContext, withTraceContext, type PropagationOptions } from './propagation/trace-context.js';
 export type { TraceCarrier, HeadersLike } from './propagation/carrier.js';
+export { withTraceId } from './propagation/with-trace-id.js';
+export { createTraceId } from '@otel-langfuse/exporter';
 export { continueTrace, langfuseMiddleware, type IncomingRequestLike } from './propagation/request-helper.js';
 export { serializeValue } from './values/serialize-value.js';
 export { MASK_FAILED } from './values/mask.js';

@@ -8,3 +8,9 @@ export const OBSERVATION_KEY = createContextKey('@otel-langfuse/tracing observat
  * active (an auto-instrumented HTTP server span): the facade's next local root is parented to the caller.
  */
 export const REMOTE_PARENT_KEY = createContextKey('@otel-langfuse/tracing remote parent');
+
+/**
+ * The placeholder parent `withTraceId` puts in a context only to carry a chosen trace id: a trace started under it is
+ * the trace's root (named, never parented to the placeholder).
+ */
+export const GIVEN_TRACE_ID_KEY = createContextKey('@otel-langfuse/tracing given trace id');

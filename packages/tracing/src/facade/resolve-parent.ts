@@ -1,5 +1,5 @@
 import { isSpanContextValid, trace, type Context, type Span, type SpanContext } from '@opentelemetry/api';
-import { OBSERVATION_KEY, REMOTE_PARENT_KEY } from './context-keys.js';
+import { GIVEN_TRACE_ID_KEY, OBSERVATION_KEY, REMOTE_PARENT_KEY } from './context-keys.js';
 import type { FacadeConfig } from './facade-config.js';
 import type { TraceScope } from './trace-scope.js';
 
@@ -35,6 +35,8 @@ export function resolveParent(base: Context, config: FacadeConfig): ParentChoice
   }
   if (active === undefined) return { context: base, scope: undefined, asRoot: false };
   const spanContext = active.spanContext();
+  // A trace id given with withTraceId: the placeholder parent only carries the id; the trace starts here.
+  if (base.getValue(GIVEN_TRACE_ID_KEY) === spanContext) return { context: base, scope: undefined, asRoot: true };
   if (!isSpanContextValid(spanContext) || spanContext.isRemote === true) {
     // A new trace, or the continuation of a caller's trace (a remote parent).
     return { context: base, scope: undefined, asRoot: false };

@@ -1,6 +1,6 @@
 import { isSpanContextValid, ROOT_CONTEXT, TraceFlags, trace, type Context } from '@opentelemetry/api';
 import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
-import { OBSERVATION_KEY } from '../facade/context-keys.js';
+import { GIVEN_TRACE_ID_KEY, OBSERVATION_KEY } from '../facade/context-keys.js';
 import type { SpanOwnership } from '../facade/facade-config.js';
 
 interface ObservationInContext {
@@ -26,7 +26,9 @@ export class LangfuseSampler implements Sampler {
   shouldSample(context: Context, traceId: string): SamplingResult {
     const parent = trace.getSpan(context);
     const parentContext = parent?.spanContext();
-    if (parent !== undefined && parentContext !== undefined && isSpanContextValid(parentContext)) {
+    // withTraceId's placeholder parent only carries the id: a trace this service starts, decided as a root (scores of it too).
+    const givenTraceId = parentContext !== undefined && context.getValue(GIVEN_TRACE_ID_KEY) === parentContext;
+    if (parent !== undefined && parentContext !== undefined && isSpanContextValid(parentContext) && !givenTraceId) {
       const ownership = this.ownership();
       // Our unsampled spans are non-recording and unknown to the tracker; they are the facade's observation's (or below it, in its trace).
       const ours =
