@@ -37,6 +37,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly acknowledgement: ExportAcknowledgement;
   private state: State = 'running';
   private shutdownPromise: Promise<void> | undefined;
+  private disabledBecause: string | undefined;
 
   constructor(options: LangfuseExporterOptions = {}) {
     const resolved = resolveExporterConfig(options ?? {});
@@ -47,6 +48,7 @@ export class LangfuseSpanExporter implements SpanExporter {
     for (const warning of resolved.warnings) this.log.warn(warning);
     this.acknowledgement = new ExportAcknowledgement(resolved.ok ? resolved.config.exportConcurrency : 1);
     if (!resolved.ok) {
+      this.disabledBecause = this.log.scrub(resolved.reason);
       this.log.error(`exporting to Langfuse is disabled: ${resolved.reason}. Spans will be dropped (counted in stats().eventsDropped.disabled).`);
       return;
     }
@@ -58,6 +60,7 @@ export class LangfuseSpanExporter implements SpanExporter {
         inFlight: this.inFlight,
       });
     } catch (error) {
+      this.disabledBecause = this.log.scrub(`the exporter could not be set up (${describeError(error)})`);
       this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);
     }
   }
@@ -65,6 +68,11 @@ export class LangfuseSpanExporter implements SpanExporter {
   /** False when a missing key or an invalid URL disabled exporting (one diagnostic said why). */
   get enabled(): boolean {
     return this.pipeline !== undefined;
+  }
+
+  /** Why exporting is disabled (e.g. `baseUrl is not a valid URL (got "not a url")`), never a secret; undefined when enabled. */
+  get disabledReason(): string | undefined {
+    return this.pipeline === undefined ? (this.disabledBecause ?? 'exporting is disabled') : undefined;
   }
 
   /**

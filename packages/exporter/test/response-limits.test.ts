@@ -188,7 +188,7 @@ describe('the largest legitimate answer fits', () => {
     });
     // Bare root spans (no attributes): the smallest events the exporter makes, enough for more than one full batch.
     const exporter = exporterFor(receiver, { baseUrl: proxy.origin, transport: 'ingestion' });
-    await exportSpans(exporter, makeSpans(12_000));
+    await exportSpans(exporter, makeSpans(6_500));
     await exporter.shutdown();
     const full = sizes.reduce((a, b) => (b.request > a.request ? b : a));
     expect(full.request).toBeGreaterThan(3_000_000);

@@ -18,8 +18,10 @@ import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 
 /** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
 export interface LangfuseSpanProcessor extends SpanProcessor {
-  /** False when tracing is off (no keys, `enabled: false`): spans are ignored at no cost. */
+  /** False when tracing is off (`enabled: false`, no keys, an invalid `baseUrl`): spans are ignored at no cost. */
   readonly enabled: boolean;
+  /** Why `enabled` is false, e.g. `baseUrl is not a valid URL (got "not a url")`; never a secret. Undefined when enabled. */
+  readonly disabledReason: string | undefined;
   /** Resolves when everything queued or in flight is delivered or has definitively failed; never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes, then closes the exporter; idempotent; never rejects. */
@@ -39,6 +41,7 @@ export interface AbortableSpanProcessor extends LangfuseSpanProcessor {
 class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   private readonly inner: SpanProcessor;
   private readonly exporter: LangfuseSpanExporter | undefined;
+  private readonly disabledBecause: string | undefined;
 
   constructor(
     options: LangfuseSpanProcessorOptions,
@@ -47,11 +50,18 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     private readonly release: (() => void) | undefined,
   ) {
     if (config.disabled !== undefined) {
+      this.disabledBecause = config.disabled.message;
       this.inner = new NoopSpanProcessor();
       return;
     }
     const exporter = new LangfuseSpanExporter(exporterOptions(options, config));
     this.exporter = exporter;
+    if (!exporter.enabled) {
+      // Nothing can be exported (the exporter said why): spans are ignored at no cost.
+      this.disabledBecause = exporter.disabledReason;
+      this.inner = new NoopSpanProcessor();
+      return;
+    }
     const delivery = config.mode === 'sync' ? new SimpleSpanProcessor(exporter) : batchDelivery(exporter, config);
     const policy = exportPolicyOf(options);
     // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept span.
@@ -59,7 +69,11 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 
   get enabled(): boolean {
-    return this.exporter !== undefined;
+    return this.disabledBecause === undefined;
+  }
+
+  get disabledReason(): string | undefined {
+    return this.disabledBecause;
   }
 
   score(score: LangfuseScore): void {

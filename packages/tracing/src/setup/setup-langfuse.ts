@@ -17,8 +17,13 @@ import { settlesWithin } from './with-timeout.js';
 
 /** What `setupLangfuse()` returns. */
 export interface LangfuseHandle {
-  /** False when tracing is off (`enabled: false`, no keys, or setup failed): the facade only runs user code. */
+  /**
+   * False when nothing can be exported (`enabled: false`, no keys, an invalid `baseUrl`, or setup failed): the facade
+   * only runs user code.
+   */
   readonly enabled: boolean;
+  /** Why `enabled` is false, e.g. `baseUrl is not a valid URL (got "not a url")`; never a secret. Undefined when enabled. */
+  readonly disabledReason: string | undefined;
   /** The provider the facade traces with (undefined when tracing is off). */
   readonly provider: NodeTracerProvider | undefined;
   /** True when the provider was registered as the global TracerProvider (`registerGlobal`). */
@@ -33,6 +38,7 @@ export interface LangfuseHandle {
 
 class ActiveSetup implements LangfuseHandle {
   readonly enabled = true;
+  readonly disabledReason = undefined;
   private shutdownPromise: Promise<void> | undefined;
   private readonly removeExitFlush: (() => void) | undefined;
 
@@ -100,7 +106,10 @@ class DisabledSetup implements LangfuseHandle {
   private readonly facade: FacadeConfig;
   isShutDown = false;
 
-  constructor(config: ResolvedSetupConfig | undefined) {
+  constructor(
+    config: ResolvedSetupConfig | undefined,
+    readonly disabledReason: string = config?.disabled?.message ?? 'tracing is disabled',
+  ) {
     this.facade = { tracer: undefined, mask: undefined, ownership: undefined, baggageKeys: new Set(config?.baggageKeys ?? []), usesGlobalApi: false };
     installFacadeConfig(this.facade);
   }
@@ -120,9 +129,14 @@ class DisabledSetup implements LangfuseHandle {
   }
 }
 
-function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): ActiveSetup {
-  const tracker = new SpanTracker();
+function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): ActiveSetup | DisabledSetup {
   const processor = buildLangfuseSpanProcessor(options, config);
+  // Nothing can be exported (e.g. an invalid baseUrl; the exporter said why): no provider, the facade only runs user code.
+  if (!processor.enabled) {
+    void processor.shutdown();
+    return new DisabledSetup(config, processor.disabledReason);
+  }
+  const tracker = new SpanTracker();
   const extra = Array.isArray(options.spanProcessors) ? options.spanProcessors.filter((p): p is SpanProcessor => typeof p === 'object' && p !== null) : [];
   let registeredGlobally = false;
   const sampler = new LangfuseSampler(config.sampleRate, () => (registeredGlobally ? undefined : tracker));
@@ -161,8 +175,8 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Acti
  * context manager is installed, and only when none exists (spans cannot nest without one). `registerGlobal`
  * makes the provider global instead. Users who own their provider or NodeSDK use `createLangfuseSpanProcessor`.
  *
- * With tracing off (`enabled: false`, `LANGFUSE_TRACING_ENABLED=false`) or without keys (one diagnostic), no
- * provider or exporter is built and the facade runs user code unchanged. This function never throws.
+ * With tracing off (`enabled: false`, `LANGFUSE_TRACING_ENABLED=false`), without keys or with an invalid `baseUrl`
+ * (one diagnostic; `disabledReason` on the handle says why), no provider is built and the facade runs user code unchanged. This function never throws.
  *
  * Exit: in batch mode, spans still queued when the event loop empties are flushed (`beforeExit`). That event
  * does not fire on `process.exit()` or on signals, so shut down on SIGTERM (containers, Kubernetes); a SIGTERM
@@ -184,7 +198,7 @@ export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandl
     next = config.disabled !== undefined ? new DisabledSetup(config) : start(options ?? {}, config);
   } catch (error) {
     log.once('error', 'setup-failed', `setupLangfuse failed, code runs without tracing: ${describeCaught(error)}`);
-    next = new DisabledSetup(config);
+    next = new DisabledSetup(config, `setupLangfuse failed: ${describeCaught(error)}`);
   }
   replaceCurrent(next);
   return next;
