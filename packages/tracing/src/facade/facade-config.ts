@@ -1,5 +1,6 @@
 import { trace, type Span, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import type { MaskFunction } from '@otel-langfuse/exporter';
+import { processWide } from '../process-wide.js';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
 import type { ScoreSink } from './score-sink.js';
 
@@ -25,29 +26,36 @@ export interface FacadeConfig {
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
-let installed: FacadeConfig | undefined;
-let globalFallback: { provider: TracerProvider; mask: MaskFunction | undefined; config: FacadeConfig } | undefined;
-/** Masks of live `createLangfuseSpanProcessor()` processors, in creation order. */
-const processorMasks: MaskFunction[] = [];
-let processorMask: MaskFunction | undefined;
+interface FacadeState {
+  installed: FacadeConfig | undefined;
+  globalFallback: { provider: TracerProvider; mask: MaskFunction | undefined; config: FacadeConfig } | undefined;
+  /** Masks of live `createLangfuseSpanProcessor()` processors, in creation order. */
+  processorMasks: MaskFunction[];
+  processorMask: MaskFunction | undefined;
+}
+
+/** One per process: a setup made through the CommonJS build is the one the ESM build's facade uses, and back. */
+const state = processWide<FacadeState>('facade-config', () => ({
+  installed: undefined,
+  globalFallback: undefined,
+  processorMasks: [],
+  processorMask: undefined,
+}));
 
 export function facadeConfig(): FacadeConfig {
+  const { installed, globalFallback, processorMask } = state;
   if (installed !== undefined) return installed;
   const provider = trace.getTracerProvider();
-  if (globalFallback?.provider !== provider || globalFallback.mask !== processorMask) {
-    globalFallback = {
-      provider,
-      mask: processorMask,
-      config: {
-        tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
-        mask: processorMask,
-        ownership: undefined,
-        baggageKeys: NO_KEYS,
-        usesGlobalApi: true,
-      },
-    };
-  }
-  return globalFallback.config;
+  if (globalFallback?.provider === provider && globalFallback.mask === processorMask) return globalFallback.config;
+  const config: FacadeConfig = {
+    tracer: provider.getTracer(TRACER_NAME, TRACING_VERSION),
+    mask: processorMask,
+    ownership: undefined,
+    baggageKeys: NO_KEYS,
+    usesGlobalApi: true,
+  };
+  state.globalFallback = { provider, mask: processorMask, config };
+  return config;
 }
 
 /**
@@ -55,13 +63,14 @@ export function facadeConfig(): FacadeConfig {
  * reach span attributes that every processor of the provider sees. Returns the function that removes it.
  */
 export function registerProcessorMask(mask: MaskFunction): () => void {
-  processorMasks.push(mask);
-  processorMask = combined(processorMasks);
+  const masks = state.processorMasks;
+  masks.push(mask);
+  state.processorMask = combined(masks);
   return () => {
-    const index = processorMasks.indexOf(mask);
+    const index = masks.indexOf(mask);
     if (index === -1) return;
-    processorMasks.splice(index, 1);
-    processorMask = combined(processorMasks);
+    masks.splice(index, 1);
+    state.processorMask = combined(masks);
   };
 }
 
@@ -89,10 +98,10 @@ export function tracingIsOn(config: FacadeConfig = facadeConfig()): boolean {
 }
 
 export function installFacadeConfig(config: FacadeConfig): void {
-  installed = config;
+  state.installed = config;
 }
 
 /** Reverts to the global API, unless a later setup has replaced `config` already. */
 export function uninstallFacadeConfig(config: FacadeConfig): void {
-  if (installed === config) installed = undefined;
+  if (state.installed === config) state.installed = undefined;
 }
