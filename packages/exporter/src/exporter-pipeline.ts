@@ -6,9 +6,9 @@ import { HttpTransport } from './delivery/http/http-transport.js';
 import type { InFlightTracker } from './delivery/in-flight-tracker.js';
 import { IngestionDelivery } from './delivery/ingestion/ingestion-delivery.js';
 import { MemoryBudget } from './delivery/memory-budget.js';
-import { maskSpan } from './delivery/otlp/masked-span.js';
 import { OtlpDelivery } from './delivery/otlp/otlp-delivery.js';
 import { OTLP_CONTENT_TYPES } from './delivery/otlp/otlp-encoding.js';
+import { createOtlpSpanView } from './delivery/otlp/otlp-span-view.js';
 import { SpanDelivery } from './delivery/span-delivery.js';
 import { TransportRoute } from './delivery/transport-route.js';
 import type { ComponentLogger } from './diagnostics/component-logger.js';
@@ -18,7 +18,8 @@ import type { TraceCreateMemory } from './events/trace-create-memory.js';
 import { DeadLetter } from './losses/dead-letter.js';
 import { DeadLetterFile } from './losses/dead-letter-file.js';
 import { DropSummary } from './losses/drop-summary.js';
-import { createSpanMapper } from './mapping/index.js';
+import { createSpanMapper, type NoteSink } from './mapping/index.js';
+import { createNote } from './mapping/notes.js';
 import { ScoreQueue } from './scores/score-queue.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
 
@@ -115,13 +116,18 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     log,
   );
 
-  const mapper = createSpanMapper(
-    { environment: config.environment, release: config.release, mask: config.mask },
-    (note) => log.once('debug', `mapping-${note.code}`, note.message),
-  );
-  const { mask } = config;
+  const onMappingNote: NoteSink = (note) => log.once('debug', `mapping-${note.code}`, note.message);
+  const mapper = createSpanMapper({ environment: config.environment, release: config.release, mask: config.mask }, onMappingNote);
   const onMaskFailure = () => log.once('debug', 'mapping-mask-failed', `mask threw; the value was replaced by a marker`);
-  const maskForOtlp = (spans: readonly ReadableSpan[]) => (mask ? spans.map((span) => maskSpan(span, mask, onMaskFailure)) : [...spans]);
+  // What the OTLP path sends: masked, with the exporter's environment/release and the legacy mapping's normalizations.
+  const otlpView = createOtlpSpanView({
+    environment: config.environment,
+    release: config.release,
+    mask: config.mask,
+    onMaskFailure,
+    note: createNote(onMappingNote),
+  });
+  const maskForOtlp = (spans: readonly ReadableSpan[]) => spans.map(otlpView);
 
   const deadLetterFile = config.deadLetterPath === undefined ? undefined : new DeadLetterFile(config.deadLetterPath, config.deadLetterMaxBytes, log);
   const deadLetter = new DeadLetter({
