@@ -3,6 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { LangfuseExporterOptions } from './config/exporter-options.js';
 import { resolveExporterConfig } from './config/resolve-exporter-config.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
+import { settlesWithin, splitDeadline, timeoutOf, type FlushOptions } from './delivery/flush-deadline.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
 import { ComponentLogger } from './diagnostics/component-logger.js';
 import { describeError } from './diagnostics/describe-error.js';
@@ -20,6 +21,8 @@ const SUCCESS: ExportResult = { code: ExportResultCode.SUCCESS };
 
 /** Longest wait for the dead-letter file at shutdown (a local append; a stuck disk must not hold the exit). */
 const DEAD_LETTER_CLOSE_MS = 2_000;
+/** Beyond the export timeout, what a flush or shutdown without a deadline of its own allows. */
+const DEFAULT_DEADLINE_MARGIN_MS = 1_000;
 
 /**
  * An OpenTelemetry `SpanExporter` that turns ended spans into Langfuse ingestion events and posts them to
@@ -36,6 +39,7 @@ export class LangfuseSpanExporter implements SpanExporter {
   private readonly pipeline: Pipeline | undefined;
   private readonly acknowledgement: ExportAcknowledgement;
   private state: State = 'running';
+  private spansInFlight_ = 0;
   private shutdownPromise: Promise<void> | undefined;
   private disabledBecause: string | undefined;
 
@@ -152,6 +156,10 @@ export class LangfuseSpanExporter implements SpanExporter {
         .then(() => pipeline.delivery.deliver(spans, deadline))
         .then(done, (error: unknown) => done(pipeline.delivery.failed(error, spans)));
       this.inFlight.track(task);
+      this.spansInFlight_ += count;
+      void task.finally(() => {
+        this.spansInFlight_ -= count;
+      });
       this.acknowledgement.admit(task, () => done(SUCCESS));
     } catch (error) {
       if (this.pipeline) return done(this.pipeline.delivery.failed(error, spans));
@@ -161,16 +169,42 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
   }
 
-  /** Resolves when every export and score started before this call has been delivered or has definitively failed. */
-  async forceFlush(): Promise<void> {
-    // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
-    await Promise.all([this.inFlight.settled(), this.pipeline?.scores.flush()]);
-    await this.pipeline?.deadLetter.flush();
+  /** Spans handed to `export` whose delivery has not ended yet (sent, refused or given up). */
+  get spansInFlight(): number {
+    return this.spansInFlight_;
   }
 
-  /** Waits for exports in flight (bounded by the export timeout), then closes connections. Idempotent. */
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.shutdownOnce();
+  /**
+   * Resolves when every export and score started before this call has been delivered or has definitively failed, or
+   * by `timeoutMs` (default: the export timeout + 1 s): requests still running then are aborted, and what they
+   * carried is counted (`eventsDropped['flush-deadline']`) and dead-lettered. The exporter stays usable. Never rejects.
+   */
+  async forceFlush(options?: FlushOptions): Promise<void> {
+    const pipeline = this.pipeline;
+    if (!pipeline) return;
+    try {
+      const started = Date.now();
+      const { waitMs, graceMs } = splitDeadline(timeoutOf(options, pipeline.config.exportTimeoutMs + DEFAULT_DEADLINE_MARGIN_MS));
+      // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
+      const work = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
+      if (!(await settlesWithin(work, waitMs))) {
+        for (const transport of pipeline.transports) transport.abortInFlight();
+        this.log.once('warn', 'flush-deadline', `forceFlush: deliveries still running at its deadline (${waitMs + graceMs} ms) were aborted; what they carried is counted in stats().eventsDropped['flush-deadline'] (dead-lettered if configured)`);
+        await settlesWithin(work, graceMs);
+      }
+      await settlesWithin(pipeline.deadLetter.flush(), started + waitMs + graceMs - Date.now());
+    } catch (error) {
+      this.log.debug(`forceFlush: ${describeError(error)}`);
+    }
+  }
+
+  /**
+   * Waits for exports in flight, then closes connections; resolves by `timeoutMs` (default: the export timeout + 1 s):
+   * requests still running then are aborted, counted (`eventsDropped.shutdown`) and dead-lettered. Idempotent (a
+   * second call shares the first one's deadline). Never rejects.
+   */
+  shutdown(options?: FlushOptions): Promise<void> {
+    this.shutdownPromise ??= this.shutdownOnce(options);
     return this.shutdownPromise;
   }
 
@@ -202,17 +236,23 @@ export class LangfuseSpanExporter implements SpanExporter {
     }
   }
 
-  private async shutdownOnce(): Promise<void> {
+  private async shutdownOnce(options: FlushOptions | undefined): Promise<void> {
     this.state = 'shutting-down';
     const pipeline = this.pipeline;
     if (pipeline) {
-      await pipeline.scores.flush();
-      const settled = await this.inFlight.settledWithin(pipeline.config.exportTimeoutMs + 1_000);
-      if (!settled) this.log.warn('shutdown: exports still in flight after the export timeout were aborted');
-      closeTransports(pipeline);
-      await this.inFlight.settledWithin(1_000);
-      await settleWithin(pipeline.deadLetter.close(), DEAD_LETTER_CLOSE_MS);
-      pipeline.summary.flush();
+      try {
+        const deadline = Date.now() + timeoutOf(options, pipeline.config.exportTimeoutMs + DEFAULT_DEADLINE_MARGIN_MS);
+        const { waitMs, graceMs } = splitDeadline(deadline - Date.now());
+        const work = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
+        const settled = await settlesWithin(work, waitMs);
+        if (!settled) this.log.warn(`shutdown: exports still in flight at its deadline (${waitMs + graceMs} ms) were aborted`);
+        closeTransports(pipeline);
+        await settlesWithin(this.inFlight.settled(), Math.min(graceMs, deadline - Date.now()));
+        await settlesWithin(pipeline.deadLetter.close(), Math.min(DEAD_LETTER_CLOSE_MS, Math.max(deadline - Date.now(), graceMs)));
+        pipeline.summary.flush();
+      } catch (error) {
+        this.log.debug(`shutdown: ${describeError(error)}`);
+      }
     }
     this.state = 'shutdown';
   }
@@ -221,17 +261,4 @@ export class LangfuseSpanExporter implements SpanExporter {
 /** Aborts the requests in flight on both paths and closes their connections. */
 function closeTransports(pipeline: Pipeline): void {
   for (const transport of pipeline.transports) transport.shutdown();
-}
-
-/** Waits for `promise` at most `ms` (an unref'd timer); never rejects. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    promise.catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
 }

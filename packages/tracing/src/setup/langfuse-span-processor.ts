@@ -12,9 +12,11 @@ import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
+import { DEFAULT_FLUSH_TIMEOUT_MS, timeoutOf, type FlushOptions } from './flush-options.js';
 import { QueueLimit, TakenCounter } from './queue-limit.js';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
+import { settlesWithin } from './with-timeout.js';
 
 /** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
 export interface LangfuseSpanProcessor extends SpanProcessor {
@@ -22,10 +24,13 @@ export interface LangfuseSpanProcessor extends SpanProcessor {
   readonly enabled: boolean;
   /** Why `enabled` is false, e.g. `baseUrl is not a valid URL (got "not a url")`; never a secret. Undefined when enabled. */
   readonly disabledReason: string | undefined;
-  /** Resolves when everything queued or in flight is delivered or has definitively failed; never rejects. */
-  forceFlush(): Promise<void>;
-  /** Flushes, then closes the exporter; idempotent; never rejects. */
-  shutdown(): Promise<void>;
+  /**
+   * Resolves when everything queued or in flight is delivered or has definitively failed, or by `timeoutMs`
+   * (default 2.5 s): what is still being sent then is aborted, counted in `stats()` and dead-lettered. Never rejects.
+   */
+  forceFlush(options?: FlushOptions): Promise<void>;
+  /** Flushes, then closes the exporter, by `timeoutMs` (default: the export timeout + 1 s); idempotent; never rejects. */
+  shutdown(options?: FlushOptions): Promise<void>;
   /** The exporter's counters. */
   stats(): ExporterStats;
   /** Queues a score with the exporter (see `LangfuseSpanExporter.score`). */
@@ -36,12 +41,20 @@ export interface LangfuseSpanProcessor extends SpanProcessor {
 export interface AbortableSpanProcessor extends LangfuseSpanProcessor {
   /** Aborts the exporter's deliveries in flight (counted and dead-lettered as `shutdown`). */
   abortDeliveries(): void;
+  /** Like `forceFlush`; resolves to whether everything was settled before the deadline. */
+  flushWithin(timeoutMs: number): Promise<boolean>;
+  /** Spans ended and not yet delivered or given up on: queued in the batch processor or on the wire. */
+  unsentSpans(): number;
 }
+
+/** Of a flush's deadline, what is left for the exporter to abort what is still running and account for it. */
+const EXPORTER_SHARE_MS = 300;
 
 class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   private readonly inner: SpanProcessor;
   private readonly exporter: LangfuseSpanExporter | undefined;
   private readonly disabledBecause: string | undefined;
+  private queue: QueueLimit | undefined;
 
   constructor(
     options: LangfuseSpanProcessorOptions,
@@ -62,7 +75,8 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
       this.inner = new NoopSpanProcessor();
       return;
     }
-    const delivery = config.mode === 'sync' ? new SimpleSpanProcessor(exporter) : batchDelivery(exporter, config);
+    if (config.mode === 'batch') this.queue = batchDelivery(exporter, config);
+    const delivery = this.queue ?? new SimpleSpanProcessor(exporter);
     const policy = exportPolicyOf(options);
     // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept span.
     this.inner = policy === 'all' ? delivery : createExportPolicyProcessor(delivery, { policy });
@@ -88,24 +102,52 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     this.inner.onEnd(span);
   }
 
-  async forceFlush(): Promise<void> {
-    try {
-      await this.inner.forceFlush();
-    } catch (error) {
-      // Failed batches are counted in stats() and logged by the exporter.
-      log.debug(`forceFlush: some spans were not delivered: ${describeFailure(error)}`);
-    }
-    // The batch processor does not wait for exports its timer started; the exporter knows every one in flight.
-    await this.exporter?.forceFlush();
+  async forceFlush(options?: FlushOptions): Promise<void> {
+    await this.flushWithin(timeoutOf(options, DEFAULT_FLUSH_TIMEOUT_MS));
   }
 
-  async shutdown(): Promise<void> {
+  async flushWithin(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    let settled = false;
+    try {
+      const inner = this.inner.forceFlush().catch((error: unknown) => {
+        // Failed batches are counted in stats() and logged by the exporter.
+        log.debug(`forceFlush: some spans were not delivered: ${describeFailure(error)}`);
+      });
+      settled = await settlesWithin(inner, timeoutMs - Math.min(EXPORTER_SHARE_MS, timeoutMs / 2));
+      // The batch processor does not wait for exports its timer started; the exporter knows every one in flight.
+      const exporter = this.exporter;
+      if (exporter) {
+        const before = exporter.spansInFlight;
+        await exporter.forceFlush({ timeoutMs: Math.max(0, deadline - Date.now()) });
+        settled &&= before === 0 || exporter.spansInFlight === 0;
+      }
+    } catch (error) {
+      log.debug(`forceFlush: ${describeFailure(error)}`);
+    }
+    return settled && this.unsentSpans() === 0;
+  }
+
+  async shutdown(options?: FlushOptions): Promise<void> {
     this.release?.();
     try {
-      await this.inner.shutdown();
+      const inner = this.inner.shutdown().catch((error: unknown) => {
+        log.debug(`shutdown: some spans were not delivered: ${describeFailure(error)}`);
+      });
+      if (options?.timeoutMs === undefined) return await inner;
+      const timeoutMs = timeoutOf(options, 0);
+      const share = Math.min(EXPORTER_SHARE_MS, timeoutMs / 2);
+      if (await settlesWithin(inner, timeoutMs - share)) return;
+      // What is still on the wire is given up (counted, dead-lettered), so a hung server cannot hold the process.
+      this.abortDeliveries();
+      await settlesWithin(inner, share);
     } catch (error) {
-      log.debug(`shutdown: some spans were not delivered: ${describeFailure(error)}`);
+      log.debug(`shutdown: ${describeFailure(error)}`);
     }
+  }
+
+  unsentSpans(): number {
+    return (this.queue?.queued ?? 0) + (this.exporter?.spansInFlight ?? 0);
   }
 
   stats(): ExporterStats {
@@ -118,7 +160,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
 }
 
 /** A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter. */
-function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): SpanProcessor {
+function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): QueueLimit {
   const counter = new TakenCounter(exporter);
   const batch = new BatchSpanProcessor(counter, {
     maxExportBatchSize: config.maxExportBatchSize,

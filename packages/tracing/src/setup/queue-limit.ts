@@ -39,6 +39,11 @@ export class QueueLimit implements SpanProcessor {
     private readonly turnedAway: (spans: ReadableSpan[]) => void,
   ) {}
 
+  /** Spans handed over and not yet taken by an export. */
+  get queued(): number {
+    return this.handed - this.counter.taken;
+  }
+
   onStart(span: Span, parentContext: Context): void {
     this.processor.onStart(span, parentContext);
   }

@@ -2,11 +2,13 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ExporterStats } from '@otel-langfuse/exporter';
 import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
-import { describeCaught, describeFailure, log } from '../logger.js';
+import { describeCaught, log } from '../logger.js';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
 import { buildResource } from './build-resource.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { flushBeforeExit } from './exit-flush.js';
+import { noticeUnsentAtExit } from './exit-notice.js';
+import { DEFAULT_FLUSH_TIMEOUT_MS, timeoutOf, type FlushOptions } from './flush-options.js';
 import { ensureContextManager, registerGlobally } from './global-otel.js';
 import { buildLangfuseSpanProcessor, reportConfig, type AbortableSpanProcessor } from './langfuse-span-processor.js';
 import { LangfuseSampler } from './langfuse-sampler.js';
@@ -28,10 +30,16 @@ export interface LangfuseHandle {
   readonly provider: NodeTracerProvider | undefined;
   /** True when the provider was registered as the global TracerProvider (`registerGlobal`). */
   readonly registeredGlobally: boolean;
-  /** Resolves when every span ended so far is delivered or has definitively failed; never rejects. */
-  forceFlush(): Promise<void>;
-  /** Flushes and closes; idempotent; resolves within `shutdownTimeoutMs`; never rejects. The facade then reverts to the global API. */
-  shutdown(): Promise<void>;
+  /**
+   * Resolves when every span ended so far is delivered or has definitively failed, or by `timeoutMs` (default 2.5 s):
+   * what is still being sent then is aborted, counted in `stats()` and dead-lettered. Never rejects.
+   */
+  forceFlush(options?: FlushOptions): Promise<void>;
+  /**
+   * Flushes and closes; idempotent; resolves within `timeoutMs` (default `shutdownTimeoutMs`), aborting (counting,
+   * dead-lettering) what is still being sent then; never rejects. The facade then reverts to the global API.
+   */
+  shutdown(options?: FlushOptions): Promise<void>;
   /** The exporter's counters (spans, events sent/rejected/dropped by reason, requests, retries, bytes). */
   stats(): ExporterStats;
 }
@@ -41,41 +49,45 @@ class ActiveSetup implements LangfuseHandle {
   readonly disabledReason = undefined;
   private shutdownPromise: Promise<void> | undefined;
   private readonly removeExitFlush: (() => void) | undefined;
+  private readonly removeExitNotice: () => void;
 
   constructor(
     readonly provider: NodeTracerProvider,
     readonly registeredGlobally: boolean,
     private readonly processor: AbortableSpanProcessor,
+    private readonly extraProcessors: readonly SpanProcessor[],
     private readonly tracker: SpanTracker,
     private readonly facade: FacadeConfig,
     private readonly config: ResolvedSetupConfig,
   ) {
     if (config.mode === 'batch' && config.flushOnExit) {
       this.removeExitFlush = flushBeforeExit(
-        () => this.forceFlush(),
-        () => this.tracker.endedSinceFlush > 0,
+        () => this.flushAtExit(),
+        () => this.tracker.endedSinceFlush > 0 || this.processor.unsentSpans() > 0,
       );
     }
+    this.removeExitNotice = noticeUnsentAtExit(() => this.processor.unsentSpans());
   }
 
   get isShutDown(): boolean {
     return this.shutdownPromise !== undefined;
   }
 
-  async forceFlush(): Promise<void> {
+  async forceFlush(options?: FlushOptions): Promise<void> {
     // During (or after) shutdown, the shutdown is what delivers the queue.
     if (this.shutdownPromise !== undefined) return this.shutdownPromise;
     this.tracker.takeEnded();
+    const timeoutMs = timeoutOf(options, DEFAULT_FLUSH_TIMEOUT_MS);
     try {
-      await this.provider.forceFlush();
-    } catch (errors) {
+      await Promise.all([this.processor.flushWithin(timeoutMs), settlesWithin(this.flushExtraProcessors(), timeoutMs)]);
+    } catch (error) {
       // Failures are in stats().
-      log.debug(`forceFlush: ${describeFailure(errors)}`);
+      log.debug(`forceFlush: ${describeCaught(error)}`);
     }
   }
 
-  shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.shutdownOnce();
+  shutdown(options?: FlushOptions): Promise<void> {
+    this.shutdownPromise ??= this.shutdownOnce(timeoutOf(options, this.config.shutdownTimeoutMs));
     return this.shutdownPromise;
   }
 
@@ -83,21 +95,38 @@ class ActiveSetup implements LangfuseHandle {
     return this.processor.stats();
   }
 
-  private async shutdownOnce(): Promise<void> {
+  /** The exit-time flush, bounded by `shutdownTimeoutMs`: past it, what is still being sent is given up so the process can end. */
+  private async flushAtExit(): Promise<void> {
+    this.tracker.takeEnded();
+    const timeoutMs = this.config.shutdownTimeoutMs;
+    if (await this.processor.flushWithin(timeoutMs)) return;
+    this.processor.abortDeliveries();
+    log.warn(`the flush at exit did not finish within shutdownTimeoutMs (${timeoutMs} ms); what was still being sent was given up (counted in stats(), dead-lettered if configured)`);
+  }
+
+  private async flushExtraProcessors(): Promise<void> {
+    await Promise.allSettled(this.extraProcessors.map((processor) => processor.forceFlush()));
+  }
+
+  private async shutdownOnce(timeoutMs: number): Promise<void> {
     this.removeExitFlush?.();
+    this.removeExitNotice();
     uninstallFacadeConfig(this.facade);
-    const done = this.provider.shutdown().catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
-    if (!(await settlesWithin(done, this.config.shutdownTimeoutMs))) {
+    const share = Math.min(ABORTED_SHUTDOWN_GRACE_MS, timeoutMs / 2);
+    // The provider shuts down every processor; ours is then given its own deadline so it aborts in time.
+    const ours = this.processor.shutdown({ timeoutMs });
+    const done = Promise.all([ours, this.provider.shutdown()]).catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
+    if (!(await settlesWithin(done, timeoutMs - share))) {
       // What is still on the wire is given up (counted, dead-lettered), so a hung server cannot hold the process.
       this.processor.abortDeliveries();
-      await settlesWithin(done, ABORTED_SHUTDOWN_GRACE_MS);
-      log.warn(`shutdown did not finish within ${this.config.shutdownTimeoutMs} ms; deliveries still running were aborted (counted in stats(), dead-lettered if configured)`);
+      await settlesWithin(done, share);
+      log.warn(`shutdown did not finish within ${timeoutMs} ms; deliveries still running were aborted (counted in stats(), dead-lettered if configured)`);
     }
   }
 }
 
-/** After aborting deliveries: time for the exporter to count and dead-letter what they carried. */
-const ABORTED_SHUTDOWN_GRACE_MS = 1_000;
+/** Of a shutdown's deadline, what is kept for the exporter to count and dead-letter what an abort gave up on. */
+const ABORTED_SHUTDOWN_GRACE_MS = 300;
 
 class DisabledSetup implements LangfuseHandle {
   readonly enabled = false;
@@ -114,11 +143,11 @@ class DisabledSetup implements LangfuseHandle {
     installFacadeConfig(this.facade);
   }
 
-  forceFlush(): Promise<void> {
+  forceFlush(_options?: FlushOptions): Promise<void> {
     return Promise.resolve();
   }
 
-  shutdown(): Promise<void> {
+  shutdown(_options?: FlushOptions): Promise<void> {
     this.isShutDown = true;
     uninstallFacadeConfig(this.facade);
     return Promise.resolve();
@@ -162,7 +191,7 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Acti
     usesGlobalApi: false,
   };
   installFacadeConfig(facade);
-  return new ActiveSetup(provider, registeredGlobally, processor, tracker, facade, config);
+  return new ActiveSetup(provider, registeredGlobally, processor, extra, tracker, facade, config);
 }
 
 /**
@@ -205,6 +234,11 @@ export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandl
 }
 
 let current: ActiveSetup | DisabledSetup | undefined;
+
+/** The most recent setup, if any (what `withLangfuseFlush` flushes when not told which). */
+export function currentSetup(): LangfuseHandle | undefined {
+  return current;
+}
 
 /** The most recent setup wins; the one it replaces is shut down, so providers, exporters and exit listeners don't pile up. */
 function replaceCurrent(next: ActiveSetup | DisabledSetup): void {

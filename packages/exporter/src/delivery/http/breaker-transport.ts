@@ -4,7 +4,12 @@ import { RETRYABLE_STATUSES } from './retry-policy.js';
 
 /** How a request's final result (after its retries) counts for the circuit breaker. */
 export function verdictOf(result: TransportResult): RequestVerdict {
-  if (result.kind === 'error') return result.reason === 'shutdown' || result.reason === 'circuit-open' ? 'neutral' : 'failure';
+  if (result.kind === 'error') {
+    if (result.reason === 'circuit-open') return 'neutral';
+    // Our own abort says nothing of the server, unless an attempt had failed before it.
+    if (result.reason === 'shutdown' || result.reason === 'flush-deadline') return result.afterFailure ? 'failure' : 'neutral';
+    return 'failure';
+  }
   // A server that answers, even with a 4xx, is up: only exhausted retryable answers count against it.
   return RETRYABLE_STATUSES.includes(result.status) || result.status >= 500 ? 'failure' : 'success';
 }

@@ -27,13 +27,21 @@ export interface HttpTransportOptions {
 
 export type TransportResult =
   | { kind: 'response'; status: number; headers: IncomingHttpHeaders; body: string }
-  | { kind: 'error'; reason: TransportErrorReason; code: string; message: string };
+  | {
+      kind: 'error';
+      reason: TransportErrorReason;
+      code: string;
+      message: string;
+      /** An abort (shutdown, flush deadline) that came after an attempt had already failed: `code`/`message` are that failure's. */
+      afterFailure?: boolean;
+    };
 
 /**
  * Why no answer came. `response-too-large`: the answer (body or headers) passed its cap and the request was
- * aborted, so whether the server stored the request is unknown.
+ * aborted, so whether the server stored the request is unknown. `flush-deadline`: a flush's deadline passed and
+ * the requests in flight were aborted (see `abortInFlight`).
  */
-export type TransportErrorReason = 'timeout' | 'deadline' | 'network' | 'shutdown' | 'circuit-open' | 'response-too-large';
+export type TransportErrorReason = 'timeout' | 'deadline' | 'network' | 'shutdown' | 'circuit-open' | 'response-too-large' | 'flush-deadline';
 
 /** What the deliveries need of a transport: one request, answered as a value, never thrown. */
 export interface RequestSender {
@@ -47,6 +55,11 @@ export interface SendOptions {
 
 interface RequestContext extends Record<string, unknown> {
   deadline: number;
+  /**
+   * The last attempt's failure, so an abort that follows it (shutdown, flush deadline) does not hide the real cause.
+   * A holder object: got copies the context it is given, not the objects in it.
+   */
+  failures: { last?: { code: string; message: string } };
 }
 
 /**
@@ -58,6 +71,8 @@ export class HttpTransport implements RequestSender {
   private readonly client: Got;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly shutdownController = new AbortController();
+  /** Aborted (and replaced) by `abortInFlight`: ends the requests running now, not later ones. */
+  private inFlightController = new AbortController();
 
   constructor(private readonly options: HttpTransportOptions) {
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
@@ -94,6 +109,10 @@ export class HttpTransport implements RequestSender {
         ],
         beforeRetry: [
           (error) => {
+            const { failures } = error.options.context as RequestContext;
+            failures.last = error.response
+              ? { code: `HTTP_${error.response.statusCode}`, message: `the server answered ${error.response.statusCode}` }
+              : { code: typeof error.code === 'string' ? error.code : 'UNKNOWN', message: error.message };
             options.onRetry?.(error.response ? `http-${error.response.statusCode}` : (error.code ?? 'network'));
           },
         ],
@@ -109,7 +128,9 @@ export class HttpTransport implements RequestSender {
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
     // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
     const tooLarge = new AbortController();
-    const signal = AbortSignal.any([this.shutdownController.signal, AbortSignal.timeout(remaining), tooLarge.signal]);
+    const inFlight = this.inFlightController.signal;
+    const signal = AbortSignal.any([this.shutdownController.signal, inFlight, AbortSignal.timeout(remaining), tooLarge.signal]);
+    const requestContext: RequestContext = { deadline, failures: {} };
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
@@ -117,7 +138,7 @@ export class HttpTransport implements RequestSender {
         this.client(this.options.url, {
           body,
           signal,
-          context: { deadline } satisfies RequestContext,
+          context: requestContext,
           ...(options.singleAttempt ? { retry: { limit: 0 } } : {}),
         }),
       );
@@ -128,8 +149,17 @@ export class HttpTransport implements RequestSender {
       const response = await request;
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
+      const aborted = this.shutdownController.signal.aborted ? 'shutdown' : inFlight.aborted ? 'flush-deadline' : undefined;
+      if (aborted) return abortedResult(aborted, error as RequestError, requestContext.failures.last);
       return this.describeError(error as RequestError, deadline, tooLarge.signal.aborted);
     }
+  }
+
+  /** Aborts the requests running now (a flush's deadline passed); the transport stays open for later ones. */
+  abortInFlight(): void {
+    const controller = this.inFlightController;
+    this.inFlightController = new AbortController();
+    controller.abort();
   }
 
   /** Aborts requests in flight and closes the sockets. */
@@ -142,8 +172,6 @@ export class HttpTransport implements RequestSender {
   private describeError(error: RequestError, deadline: number, tooLarge: boolean): TransportResult {
     const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
     const message = typeof error?.message === 'string' ? error.message : String(error);
-    // Judged by the facts rather than the error's class: got wraps an aborted signal in more than one way.
-    if (this.shutdownController.signal.aborted) return { kind: 'error', reason: 'shutdown', code, message: 'aborted by shutdown' };
     if (tooLarge) {
       const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       return { kind: 'error', reason: 'response-too-large', code: 'RESPONSE_TOO_LARGE', message: `the answer's body passed ${cap} bytes` };
@@ -155,4 +183,14 @@ export class HttpTransport implements RequestSender {
     if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
     return { kind: 'error', reason: 'network', code, message };
   }
+}
+
+/**
+ * A request ended by our own abort. Judged by the facts rather than the error's class (got wraps an aborted signal
+ * in more than one way). When an attempt had failed before, that failure is the cause worth reporting.
+ */
+function abortedResult(reason: 'shutdown' | 'flush-deadline', error: RequestError, lastFailure: RequestContext['failures']['last']): TransportResult {
+  const abort = reason === 'shutdown' ? 'aborted by shutdown' : 'aborted at the flush deadline';
+  if (lastFailure) return { kind: 'error', reason, code: lastFailure.code, message: `${lastFailure.message}; then ${abort}`, afterFailure: true };
+  return { kind: 'error', reason, code: typeof error?.code === 'string' ? error.code : 'ABORTED', message: abort };
 }
