@@ -92,9 +92,10 @@ beforeAll(() => {
   }
 }, 120_000);
 
+// Two scratch projects with their npm caches: removing them can take longer than the default hook timeout.
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('packed packages', () => {
   it.each(PACKAGES)('%s: types resolve for ESM, CommonJS, node10 and bundlers (attw)', (pkg) => {
