@@ -64,6 +64,27 @@ describe('scores', () => {
     await exporter.shutdown();
   });
 
+  it('keep every data type the server knows, TEXT and CORRECTION included', async () => {
+    const exporter = exporterFor(receiver);
+    exporter.score({ traceId: TRACE, name: 'n', value: 0.5, dataType: 'NUMERIC' });
+    exporter.score({ traceId: TRACE, name: 'b', value: false, dataType: 'BOOLEAN' });
+    exporter.score({ traceId: TRACE, name: 'c', value: 'good', dataType: 'CATEGORICAL' });
+    exporter.score({ traceId: TRACE, name: 't', value: 'a remark', dataType: 'TEXT' });
+    exporter.score({ traceId: TRACE, name: 'fix', value: 'the right answer', dataType: 'CORRECTION' });
+    exporter.score({ traceId: TRACE, name: 'text-too-long', value: 'x'.repeat(501), dataType: 'TEXT' });
+    exporter.score({ traceId: TRACE, name: 'correction-number', value: 3, dataType: 'CORRECTION' });
+    await exporter.forceFlush();
+    expect(receiver.eventsOfType('score-create').map((s) => [s.body['name'], s.body['value'], s.body['dataType']])).toEqual([
+      ['n', 0.5, 'NUMERIC'],
+      ['b', 0, 'BOOLEAN'],
+      ['c', 'good', 'CATEGORICAL'],
+      ['t', 'a remark', 'TEXT'],
+      ['fix', 'the right answer', 'CORRECTION'],
+    ]);
+    expect(exporter.stats().eventsRejected['score-invalid']).toBe(2);
+    await exporter.shutdown();
+  });
+
   it('are delivered by shutdown, and dropped after it', async () => {
     const exporter = exporterFor(receiver);
     exporter.score({ id: 'fixed-id', traceId: TRACE, name: 'final', value: 1 });

@@ -80,6 +80,11 @@ describe('a rule violation fails only that event, with a 400 naming the field', 
     ['empty environment', scoreCreate({ environment: '' }), 'body.environment'],
     ['tags that are not strings', traceCreate({ tags: ['a', 1] }), 'body.tags[1] must be string'],
     ['score without value', withoutBodyField(scoreCreate(), 'value'), 'body.value is required'],
+    ['numeric score with a text value', scoreCreate({ value: 'x', dataType: 'NUMERIC' }), 'body.value must be number'],
+    ['boolean score of 2', scoreCreate({ value: 2, dataType: 'BOOLEAN' }), 'body.value must be one of 0, 1'],
+    ['correction score with a number', scoreCreate({ value: 1, dataType: 'CORRECTION' }), 'body.value must be string'],
+    ['empty text score', scoreCreate({ value: '', dataType: 'TEXT' }), 'body.value must not be empty'],
+    ['text score over 500 chars', scoreCreate({ value: long(501), dataType: 'TEXT' }), 'body.value must be at most 500 characters'],
   ])('%s', async (_name, bad, expected) => {
     const before = traceCreate({ id: 'trace-rules' });
     const after = spanCreate({ traceId: 'trace-rules' });
@@ -116,6 +121,9 @@ describe('valid shapes are accepted', () => {
     ['any JSON as input, output and metadata', spanCreate({ input: [1, { a: null }], output: 'text', metadata: { nested: { deep: [true] } } })],
     ['an extended observation type (guardrail-create)', observationCreate('guardrail-create', { model: 'm', usageDetails: { input: 1 } })],
     ['a categorical score', scoreCreate({ value: 'good', dataType: 'CATEGORICAL' })],
+    ['a text score', scoreCreate({ value: 'a free-text remark', dataType: 'TEXT' })],
+    ['a correction score', scoreCreate({ value: 'the corrected output', dataType: 'CORRECTION' })],
+    ['a boolean score', scoreCreate({ value: 1, dataType: 'BOOLEAN' })],
     ['span-update', observationCreate('span-update', { endTime: '2024-05-01T10:00:02Z' })],
     ['generation-update', observationCreate('generation-update', { usageDetails: { output: 3 } })],
   ])('%s', async (_name, event) => {

@@ -10,7 +10,10 @@ export interface LangfuseScore {
   observationId?: string;
   sessionId?: string;
   name: string;
-  /** A number for NUMERIC and BOOLEAN (1/0) scores, a string for CATEGORICAL ones. */
+  /**
+   * A number for NUMERIC and BOOLEAN (1/0) scores, a string for CATEGORICAL, TEXT (1..500 characters) and
+   * CORRECTION ones.
+   */
   value: number | string | boolean;
   dataType?: ScoreDataType;
   comment?: string;
@@ -20,7 +23,10 @@ export interface LangfuseScore {
   timestamp?: Date;
 }
 
-const DATA_TYPES: ReadonlySet<string> = new Set(['NUMERIC', 'BOOLEAN', 'CATEGORICAL']);
+const DATA_TYPES: ReadonlySet<string> = new Set(['NUMERIC', 'BOOLEAN', 'CATEGORICAL', 'TEXT', 'CORRECTION']);
+const STRING_TYPES: ReadonlySet<string> = new Set(['CATEGORICAL', 'TEXT', 'CORRECTION']);
+/** The server's limit for a TEXT score's value. */
+const TEXT_SCORE_MAX_LENGTH = 500;
 
 const str = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value.slice(0, max) : undefined;
@@ -44,7 +50,12 @@ export function toScoreEvent(score: LangfuseScore, defaultEnvironment: string | 
   if (typeof value === 'number' ? !Number.isFinite(value) : typeof value !== 'string') {
     return { invalid: `score "${name}" needs a finite number or a string as value` };
   }
-  if (dataType === 'CATEGORICAL' && typeof value !== 'string') return { invalid: `categorical score "${name}" needs a string value` };
+  if (dataType !== undefined && STRING_TYPES.has(dataType) && typeof value !== 'string') {
+    return { invalid: `score "${name}" of type ${dataType} needs a string value` };
+  }
+  if (dataType === 'TEXT' && (value === '' || (value as string).length > TEXT_SCORE_MAX_LENGTH)) {
+    return { invalid: `text score "${name}" needs 1 to ${TEXT_SCORE_MAX_LENGTH} characters` };
+  }
   if ((dataType === 'NUMERIC' || dataType === 'BOOLEAN') && typeof value !== 'number') return { invalid: `score "${name}" of type ${dataType} needs a number` };
   const id = str(score.id, 800) ?? randomUUID();
   const timestamp = score.timestamp instanceof Date && !Number.isNaN(score.timestamp.getTime()) ? score.timestamp : new Date();

@@ -98,7 +98,7 @@ export interface ObservationCreateEvent {
 
 export type IngestionEvent = TraceCreateEvent | ObservationCreateEvent;
 
-export type ScoreDataType = 'NUMERIC' | 'BOOLEAN' | 'CATEGORICAL';
+export type ScoreDataType = 'NUMERIC' | 'BOOLEAN' | 'CATEGORICAL' | 'TEXT' | 'CORRECTION';
 
 export interface ScoreBody {
   id: string;

@@ -111,14 +111,28 @@ const scoreBody: SchemaObject = {
     datasetRunId: nullableId,
     name: { type: 'string', minLength: 1 },
     value: { type: ['number', 'string'] },
-    dataType: { type: ['string', 'null'], enum: ['NUMERIC', 'CATEGORICAL', 'BOOLEAN', null] },
+    dataType: { type: ['string', 'null'], enum: ['NUMERIC', 'CATEGORICAL', 'BOOLEAN', 'TEXT', 'CORRECTION', null] },
     comment: nullableString,
     configId: nullableString,
     metadata: anyJson,
     environment,
     timestamp: nullableTime,
   },
+  // The server's score body is a union on dataType: each type fixes the value's shape.
+  allOf: [
+    scoreValueRule(['NUMERIC'], { type: 'number' }),
+    scoreValueRule(['BOOLEAN'], { type: 'number', enum: [0, 1] }),
+    scoreValueRule(['CATEGORICAL', 'CORRECTION'], { type: 'string' }),
+    scoreValueRule(['TEXT'], { type: 'string', minLength: 1, maxLength: 500 }),
+  ],
 };
+
+function scoreValueRule(dataTypes: string[], value: SchemaObject): SchemaObject {
+  return {
+    if: { type: 'object', required: ['dataType'], properties: { dataType: { enum: dataTypes } } },
+    then: { type: 'object', properties: { value } },
+  };
+}
 
 // The server does not need an id on sdk-log, but the receiver requires body.id on every type so a client that
 // forgets it anywhere is caught (a trace or score without one is answered 201 and then never stored).

@@ -15,6 +15,8 @@ export function toValidationIssues(errors: readonly ErrorObject[] | null | undef
   const seen = new Set<string>();
   const issues: ValidationIssue[] = [];
   for (const error of errors ?? []) {
+    // An `if`/`then` rule's own error only repeats the reason its `then` part already gave.
+    if (error.keyword === 'if') continue;
     const issue = describe(error, root);
     const key = `${issue.path} ${issue.message}`;
     if (seen.has(key)) continue;
