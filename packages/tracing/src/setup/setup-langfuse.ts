@@ -62,8 +62,9 @@ class ActiveSetup implements LangfuseHandle {
   ) {
     if (config.mode === 'batch' && config.flushOnExit) {
       this.removeExitFlush = flushBeforeExit(
-        () => this.flushAtExit(),
+        () => this.forceFlush({ timeoutMs: config.shutdownTimeoutMs }),
         () => this.tracker.endedSinceFlush > 0 || this.processor.unsentSpans() > 0,
+        () => this.giveUpAfterExitFlush(),
       );
     }
     this.removeExitNotice = noticeUnsentAtExit(() => this.processor.unsentSpans());
@@ -95,13 +96,11 @@ class ActiveSetup implements LangfuseHandle {
     return this.processor.stats();
   }
 
-  /** The exit-time flush, bounded by `shutdownTimeoutMs`: past it, what is still being sent is given up so the process can end. */
-  private async flushAtExit(): Promise<void> {
-    this.tracker.takeEnded();
-    const timeoutMs = this.config.shutdownTimeoutMs;
-    if (await this.processor.flushWithin(timeoutMs)) return;
+  /** After the exit-time flush (bounded by `shutdownTimeoutMs`): what is still unsent is given up so the process can end. */
+  private giveUpAfterExitFlush(): void {
+    if (this.processor.unsentSpans() === 0) return;
     this.processor.abortDeliveries();
-    log.warn(`the flush at exit did not finish within shutdownTimeoutMs (${timeoutMs} ms); what was still being sent was given up (counted in stats(), dead-lettered if configured)`);
+    log.warn(`the flush at exit did not finish within shutdownTimeoutMs (${this.config.shutdownTimeoutMs} ms); what was still being sent was given up (counted in stats(), dead-lettered if configured)`);
   }
 
   private async flushExtraProcessors(): Promise<void> {
@@ -113,9 +112,7 @@ class ActiveSetup implements LangfuseHandle {
     this.removeExitNotice();
     uninstallFacadeConfig(this.facade);
     const share = Math.min(ABORTED_SHUTDOWN_GRACE_MS, timeoutMs / 2);
-    // The provider shuts down every processor; ours is then given its own deadline so it aborts in time.
-    const ours = this.processor.shutdown({ timeoutMs });
-    const done = Promise.all([ours, this.provider.shutdown()]).catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
+    const done = this.provider.shutdown().catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
     if (!(await settlesWithin(done, timeoutMs - share))) {
       // What is still on the wire is given up (counted, dead-lettered), so a hung server cannot hold the process.
       this.processor.abortDeliveries();
