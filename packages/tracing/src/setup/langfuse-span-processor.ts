@@ -8,6 +8,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, type ExportPolicy, type LangfuseScore } from '@otel-langfuse/exporter';
+import { quoteValue } from '@otel-langfuse/exporter';
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
@@ -222,7 +223,7 @@ export function createLangfuseSpanProcessor(options: LangfuseSpanProcessorOption
 function exportPolicyOf(options: LangfuseSpanProcessorOptions): ExportPolicy {
   const option = options.exportPolicy;
   if (option === 'llm' || option === 'all' || typeof option === 'function') return option;
-  if (option !== undefined) log.once('warn', 'export-policy-invalid', "exportPolicy must be 'llm', 'all' or a function; using 'llm'");
+  if (option !== undefined) log.once('warn', 'export-policy-invalid', `exportPolicy ${quoteValue(option)} is invalid (must be 'llm', 'all' or a function); using 'llm'`);
   const env = process.env['LANGFUSE_EXPORT_POLICY']?.trim().toLowerCase();
   if (env === 'llm' || env === 'all') return env;
   if (env) log.once('warn', 'export-policy-env-invalid', "LANGFUSE_EXPORT_POLICY must be 'llm' or 'all'; using 'llm'");
