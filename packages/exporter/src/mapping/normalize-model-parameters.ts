@@ -34,15 +34,15 @@ export function normalizeModelParameters(
 }
 
 /**
- * Model parameters already gathered into a record (other conventions' request attributes): the same rules.
- * With `specShapes`, only the shapes the OpenAPI spec's `MapValue` allows unambiguously are sent: integers as
- * their decimal text (the spec's `oneOf` lets an integer match both `integer` and `number`, which strict
- * validators refuse; the server's own mapping of these conventions sends text too) and objects as JSON text.
+ * Model parameters already gathered into a record (other conventions' request attributes). With
+ * `asServerMapsConventions`, values follow the rule the server applies when it maps these conventions on its OTLP
+ * path, so both paths store the same: strings and numbers stay as they are, anything else (boolean, array, object,
+ * null) is sent as its JSON text. Without it, the rules of {@link normalizeModelParameters}.
  */
 export function normalizeModelParameterRecord(
   parsed: Record<string, unknown>,
   note: Note,
-  specShapes = false,
+  asServerMapsConventions = false,
 ): Record<string, ModelParameterValue> | undefined {
   const result: Record<string, ModelParameterValue> = {};
   let count = 0;
@@ -50,10 +50,8 @@ export function normalizeModelParameterRecord(
   for (const key in parsed) {
     if (key === '__proto__') continue;
     const item = parsed[key];
-    if (specShapes && typeof item === 'number' && Number.isInteger(item)) {
-      result[key] = String(item);
-    } else if (specShapes && isPlainObject(item)) {
-      result[key] = JSON.stringify(item);
+    if (asServerMapsConventions && typeof item !== 'string' && typeof item !== 'number') {
+      result[key] = JSON.stringify(item) ?? null;
     } else if (
       item === null ||
       typeof item === 'string' ||

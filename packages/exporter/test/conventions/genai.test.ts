@@ -93,7 +93,7 @@ describe('GenAI semantic conventions', () => {
         [ATTR_GEN_AI_REQUEST_STOP_SEQUENCES]: ['\n\n', 'END'],
       },
     });
-    expect(observation.body.modelParameters).toEqual({ temperature: 0.7, max_tokens: '200', stop_sequences: ['\n\n', 'END'] });
+    expect(observation.body.modelParameters).toEqual({ temperature: 0.7, max_tokens: 200, stop_sequences: '["\\n\\n","END"]' });
   });
 
   it('input/output messages with the system instructions as a leading system message', () => {

@@ -51,7 +51,7 @@ describe('OpenInference spans', () => {
     expect(generation.body).toMatchObject({
       name: 'ChatCompletion',
       model: 'gpt-4o-mini-2024-07-18',
-      modelParameters: { temperature: 0.2, max_tokens: '256', response_format: '{"type":"text"}' },
+      modelParameters: { temperature: 0.2, max_tokens: 256, response_format: '{"type":"text"}' },
       input: { messages: [{ role: 'user', content: 'Capital of France?' }], model: 'gpt-4o-mini' },
       output: { choices: [{ message: { role: 'assistant', content: 'Paris.' } }] },
       usageDetails: {

@@ -84,7 +84,7 @@ describe('OpenLLMetry OpenAI instrumentation (real instrumentation, loopback fak
     expect(generation.type).toBe('generation-create');
     expect(generation.body).toMatchObject({
       model: 'gpt-4o-mini-2024-07-18',
-      modelParameters: { max_tokens: '50', temperature: 0.2 },
+      modelParameters: { max_tokens: 50, temperature: 0.2 },
       input: [
         { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },
         { role: 'user', parts: [{ type: 'text', content: 'Capital of France?' }] },
@@ -141,7 +141,7 @@ describe('OpenLLMetry attribute sets (as its semantic-conventions package names 
     expect(generation.type).toBe('generation-create');
     expect(generation.body).toMatchObject({
       model: 'claude-sonnet-4-20250514',
-      modelParameters: { max_tokens: '1024' },
+      modelParameters: { max_tokens: 1024 },
       input: [
         { role: 'system', content: 'Be brief.' },
         { role: 'user', content: 'Capital of France?' },

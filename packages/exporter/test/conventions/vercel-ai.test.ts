@@ -159,7 +159,7 @@ describe('Vercel AI SDK spans (ai 6, real SDK)', () => {
       name: 'ai.streamText.doStream',
       model: 'mock-stream-model',
       usageDetails: SPLIT_USAGE,
-      modelParameters: { maxTokens: '64', temperature: 0.3, system: 'mock-provider' },
+      modelParameters: { maxTokens: '64', temperature: '0.3', system: 'mock-provider' },
       input: [{ role: 'user', content: [{ type: 'text', text: 'Say hello' }] }],
       output: 'Hello, world',
     });

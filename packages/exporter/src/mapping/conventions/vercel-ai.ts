@@ -80,8 +80,9 @@ export const operationName: Source<unknown> = (span) => {
 
 export const modelId: Source<unknown> = (span) => span.take(MODEL_ID);
 
+/** The server's OTLP mapping of the Vercel AI SDK stores each of these parameters as its text (`toString()`). */
 function scalar(value: unknown): unknown {
-  return Array.isArray(value) ? value.join(',') : value;
+  return Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : String(value);
 }
 
 export const modelParameters: Source<Record<string, unknown>> = (span) => {
