@@ -30,3 +30,5 @@ export { isLlmRelatedSpan } from './mapping/index.js';
 export { ComponentLogger } from './diagnostics/component-logger.js';
 export type { ConsoleLogLevel, DiagnosticLevel } from './diagnostics/console-fallback.js';
 export { createTraceId } from './ids/create-trace-id.js';
+/** Quotes an invalid option value for a warning; shared with @otel-langfuse/tracing so both word them alike. */
+export { quoteValue } from './config/quote-value.js';

@@ -142,8 +142,8 @@ describe('reliability options', () => {
     expect(r.warnings).toEqual([
       'maxBufferedBytes must be at least maxEventBytes (500000); using 500000',
       'circuitBreakerMaxCooldownMs must be at least circuitBreakerCooldownMs; using 5000',
-      'option onDrop must be a function; ignored',
-      'option deadLetterPath must be a file path; no dead-letter file',
+      'onDrop "log it" is invalid (must be a function); using none',
+      'deadLetterPath 42 is invalid (must be a file path); using none (no dead-letter file)',
     ]);
   });
 });

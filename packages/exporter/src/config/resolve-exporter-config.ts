@@ -1,5 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
+import { normalizeEnvironment } from '../mapping/normalize-environment.js';
 import { DEFAULT_BASE_URL, DEFAULTS, type LangfuseExporterOptions, type ResolvedExporterConfig } from './exporter-options.js';
+import { quoteValue } from './quote-value.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -56,9 +58,9 @@ function resolveNumber(
   const envValue = envName ? nonEmpty(env[envName]) : undefined;
   const raw: unknown = option ?? (envValue === undefined ? undefined : Number(envValue));
   if (raw === undefined) return DEFAULTS[name];
-  const source = option !== undefined ? `option ${name}` : `${envName}`;
   if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < MINIMUMS[name]) {
-    warnings.push(`${source} must be a number >= ${MINIMUMS[name]}; using the default ${DEFAULTS[name]}`);
+    const given = option !== undefined ? `${name} ${quoteValue(option)}` : `${envName}=${quoteValue(envValue)}`;
+    warnings.push(`${given} is invalid (must be a number >= ${MINIMUMS[name]}); using ${DEFAULTS[name]}`);
     return DEFAULTS[name];
   }
   return Math.floor(raw);
@@ -93,23 +95,51 @@ function oneOf<T extends string>(option: unknown, envValue: string | undefined, 
   const raw = option ?? nonEmpty(envValue)?.toLowerCase();
   if (raw === undefined) return fallback;
   if ((allowed as readonly unknown[]).includes(raw)) return raw as T;
-  warnings.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(String(raw).slice(0, 40))}); using ${fallback}`);
+  warnings.push(`${name} ${quoteValue(raw)} is invalid (must be one of ${allowed.join(', ')}); using ${fallback}`);
   return fallback;
 }
 
 /** An absolute path for the dead-letter file, or undefined (none configured, or not a usable path: warned). */
 function resolveDeadLetterPath(option: unknown, env: Env, warnings: string[]): string | undefined {
   if (option !== undefined && typeof option !== 'string') {
-    warnings.push('option deadLetterPath must be a file path; no dead-letter file');
+    warnings.push(`deadLetterPath ${quoteValue(option)} is invalid (must be a file path); using none (no dead-letter file)`);
     return undefined;
   }
   const raw = nonEmpty(option) ?? nonEmpty(env['LANGFUSE_DEAD_LETTER_PATH']);
   if (raw === undefined) return undefined;
   if (raw.includes('\0')) {
-    warnings.push('deadLetterPath must not contain a NUL character; no dead-letter file');
+    warnings.push('deadLetterPath is invalid (contains a NUL character); using none (no dead-letter file)');
     return undefined;
   }
   return isAbsolute(raw) ? raw : resolve(raw);
+}
+
+/** A string option, else the environment variable; a value of another type is warned about. */
+function textOption(option: unknown, name: string, envValue: string | undefined, warnings: string[]): string | undefined {
+  const fallback = nonEmpty(envValue);
+  if (option !== undefined && typeof option !== 'string') {
+    warnings.push(`${name} ${quoteValue(option)} is invalid (must be a string); using ${fallback === undefined ? 'none' : JSON.stringify(fallback)}`);
+  }
+  return nonEmpty(option) ?? fallback;
+}
+
+/**
+ * The environment as the server accepts it (lowercase `[a-z0-9_-]`, at most 40, no `langfuse` prefix): a value that
+ * had to be changed, or could not be used at all, is warned about with what is sent instead.
+ */
+function resolveEnvironment(option: unknown, env: Env, warnings: string[]): string | undefined {
+  const raw = textOption(option, 'environment', env['LANGFUSE_TRACING_ENVIRONMENT'], warnings);
+  if (raw === undefined) return undefined;
+  const source = nonEmpty(option) !== undefined ? 'environment' : 'LANGFUSE_TRACING_ENVIRONMENT';
+  let problem: string | undefined;
+  const normalized = normalizeEnvironment(raw, (_code, message) => (problem = message));
+  if (problem === undefined) return normalized;
+  warnings.push(
+    normalized === undefined
+      ? `${source} ${quoteValue(raw)} is invalid (lowercase a-z, 0-9, "_" and "-", at most 40 characters, not starting with "langfuse"); using none (the server's "default")`
+      : `${source} ${quoteValue(raw)} is invalid (lowercase a-z, 0-9, "_" and "-", not starting with "langfuse"); using "${normalized}"`,
+  );
+  return normalized;
 }
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -158,25 +188,29 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
   }
 
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.additionalHeaders ?? {})) {
+  const givenHeaders = typeof options.additionalHeaders === 'object' && options.additionalHeaders !== null ? options.additionalHeaders : {};
+  for (const [name, value] of Object.entries(givenHeaders)) {
     if (typeof value === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value)) {
       headers[name.toLowerCase()] = value;
     } else {
-      warnings.push(`additional header ${JSON.stringify(name)} is not a valid HTTP header; ignored`);
+      warnings.push(`additionalHeaders ${JSON.stringify(name.slice(0, 80))} is invalid (not a valid HTTP header name and value); not sent`);
     }
   }
   for (const reserved of ['authorization', 'content-type', 'content-length', 'content-encoding']) {
     if (reserved in headers) {
       delete headers[reserved];
-      warnings.push(`additional header ${JSON.stringify(reserved)} is set by the exporter; ignored`);
+      warnings.push(`additionalHeaders ${JSON.stringify(reserved)} is invalid (the exporter sets it); using the exporter's own`);
     }
   }
 
   const fn = <T>(value: T | undefined, name: string): T | undefined => {
     if (value === undefined || typeof value === 'function') return value;
-    warnings.push(`option ${name} must be a function; ignored`);
+    warnings.push(`${name} ${quoteValue(value)} is invalid (must be a function); using none`);
     return undefined;
   };
+  if (options.additionalHeaders !== undefined && (typeof options.additionalHeaders !== 'object' || options.additionalHeaders === null)) {
+    warnings.push(`additionalHeaders ${quoteValue(options.additionalHeaders)} is invalid (must be an object of header names and values); using none`);
+  }
 
   const transport = oneOf(options.transport, env['LANGFUSE_TRANSPORT'], ['ingestion', 'otlp', 'auto'] as const, 'auto', 'transport', warnings);
   const otlpEncoding = oneOf(options.otlpEncoding, env['LANGFUSE_OTLP_ENCODING'], ['protobuf', 'json'] as const, 'json', 'otlpEncoding', warnings);
@@ -189,8 +223,8 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       secretKey,
       // Keeps a path prefix (self-hosted behind a reverse proxy), without the trailing slash.
       baseUrl: url.origin + url.pathname.replace(/\/+$/, ''),
-      environment: nonEmpty(options.environment) ?? nonEmpty(env['LANGFUSE_TRACING_ENVIRONMENT']),
-      release: nonEmpty(options.release) ?? nonEmpty(env['LANGFUSE_RELEASE']),
+      environment: resolveEnvironment(options.environment, env, warnings),
+      release: textOption(options.release, 'release', env['LANGFUSE_RELEASE'], warnings),
       ...numbers,
       shouldExportSpan: fn(options.shouldExportSpan, 'shouldExportSpan'),
       mask: fn(options.mask, 'mask'),

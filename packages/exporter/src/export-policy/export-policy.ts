@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { isLlmRelatedSpan } from '../mapping/index.js';
+import { quoteValue } from '../config/quote-value.js';
 
 /**
  * Which spans are sent to Langfuse:
@@ -20,7 +21,7 @@ export type SelectivePolicy = Exclude<ExportPolicy, 'all'>;
 export function resolveExportPolicy(policy: unknown, warn: (message: string) => void): ExportPolicy {
   if (policy === undefined || policy === 'llm') return 'llm';
   if (policy === 'all' || typeof policy === 'function') return policy as ExportPolicy;
-  warn(`export policy must be 'llm', 'all' or a function; using 'llm'`);
+  warn(`exportPolicy ${quoteValue(policy)} is invalid (must be 'llm', 'all' or a function); using 'llm'`);
   return 'llm';
 }
 

@@ -5,24 +5,15 @@ export function envText(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-/** The variable as a number; a non-numeric value is reported and ignored. */
-export function envNumber(env: Env, name: string, warnings: string[]): number | undefined {
-  const text = envText(env, name);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (Number.isFinite(value)) return value;
-  warnings.push(`${name}=${JSON.stringify(text.slice(0, 40))} is not a number; ignored`);
-  return undefined;
-}
-
 const TRUE = new Set(['true', '1', 'yes', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'off']);
 
-export function envBoolean(env: Env, name: string, warnings: string[]): boolean | undefined {
+/** The variable as a boolean; any other value is reported with `fallback`, the value used instead. */
+export function envBoolean(env: Env, name: string, warnings: string[], fallback: boolean): boolean | undefined {
   const text = envText(env, name)?.toLowerCase();
   if (text === undefined) return undefined;
   if (TRUE.has(text)) return true;
   if (FALSE.has(text)) return false;
-  warnings.push(`${name}=${JSON.stringify(text.slice(0, 40))} is not true/false; ignored`);
+  warnings.push(`${name}=${JSON.stringify(text.slice(0, 40))} is invalid (must be true or false); using ${fallback}`);
   return undefined;
 }

@@ -1,4 +1,5 @@
-import { envBoolean, envNumber, envText, type Env } from './env.js';
+import { quoteValue } from '@otel-langfuse/exporter';
+import { envBoolean, envText, type Env } from './env.js';
 import type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode } from './setup-options.js';
 
 export const PROCESSOR_DEFAULTS = {
@@ -32,25 +33,43 @@ export interface ResolvedSetupConfig extends ResolvedProcessorConfig {
   baggageKeys: string[];
 }
 
-/** An option if given and valid, else the first valid environment value, else undefined. Invalid ones are reported. */
+/**
+ * An option if given and valid, else the first valid environment variable of `envNames`, else undefined (the caller's
+ * `fallback`). Every invalid value is reported with the value used instead.
+ */
 function pick(
   option: unknown,
   optionName: string,
   valid: (n: number) => boolean,
   requirement: string,
-  sources: readonly (readonly [number | undefined, string])[],
+  envNames: readonly string[],
+  env: Env,
   warnings: string[],
+  fallback: number | string,
 ): number | undefined {
+  const invalid: string[] = [];
+  let chosen: number | undefined;
   if (option !== undefined) {
-    if (typeof option === 'number' && valid(option)) return option;
-    warnings.push(`option ${optionName} must be ${requirement}; ignored`);
+    if (typeof option === 'number' && valid(option)) chosen = option;
+    else invalid.push(`${optionName} ${quoteValue(option)}`);
   }
-  for (const [value, name] of sources) {
-    if (value === undefined) continue;
-    if (valid(value)) return value;
-    warnings.push(`${name} must be ${requirement}; ignored`);
+  for (const name of envNames) {
+    if (chosen !== undefined) break;
+    const text = envText(env, name);
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (valid(value)) chosen = value;
+    else invalid.push(`${name}=${JSON.stringify(text.slice(0, 40))}`);
   }
-  return undefined;
+  for (const given of invalid) warnings.push(`${given} is invalid (must be ${requirement}); using ${chosen ?? fallback}`);
+  return chosen;
+}
+
+/** A boolean option; anything else is reported with the value used instead. */
+function booleanOption(option: unknown, name: string, fallback: boolean, warnings: string[]): boolean {
+  if (typeof option === 'boolean') return option;
+  if (option !== undefined) warnings.push(`${name} ${quoteValue(option)} is invalid (must be true or false); using ${fallback}`);
+  return fallback;
 }
 
 const positiveInteger = (n: number) => Number.isInteger(n) && n >= 1;
@@ -66,12 +85,12 @@ function missingKeys(options: LangfuseSpanProcessorOptions, env: Env): string | 
 
 export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, env: Env = process.env): ResolvedProcessorConfig {
   const warnings: string[] = [];
-  const num = (name: string) => envNumber(env, name, warnings);
 
   let disabled: ResolvedProcessorConfig['disabled'];
-  const enabledOption = typeof options.enabled === 'boolean' ? options.enabled : undefined;
-  if (options.enabled !== undefined && enabledOption === undefined) warnings.push('option enabled must be a boolean; ignored');
-  const enabled = enabledOption ?? envBoolean(env, 'LANGFUSE_TRACING_ENABLED', warnings) ?? true;
+  const enabled =
+    typeof options.enabled === 'boolean'
+      ? options.enabled
+      : booleanOption(options.enabled, 'enabled', envBoolean(env, 'LANGFUSE_TRACING_ENABLED', warnings, true) ?? true, warnings);
   if (!enabled) {
     disabled = { level: 'debug', message: 'Langfuse tracing is disabled (enabled: false / LANGFUSE_TRACING_ENABLED=false); code runs without tracing' };
   } else {
@@ -83,12 +102,19 @@ export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, en
 
   let mode: ProcessorMode = 'batch';
   if (options.mode === 'sync' || options.mode === 'batch') mode = options.mode;
-  else if (options.mode !== undefined) warnings.push(`option mode must be 'batch' or 'sync'; using 'batch'`);
+  else if (options.mode !== undefined) warnings.push(`mode ${quoteValue(options.mode)} is invalid (must be 'batch' or 'sync'); using 'batch'`);
 
-  const flushAt = pick(options.flushAt, 'flushAt', positiveInteger, 'an integer >= 1', [[num('LANGFUSE_FLUSH_AT'), 'LANGFUSE_FLUSH_AT'], [num('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'), 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE']], warnings);
+  const queue =
+    pick(options.maxQueueSize, 'maxQueueSize', positiveInteger, 'an integer >= 1', ['OTEL_BSP_MAX_QUEUE_SIZE'], env, warnings, PROCESSOR_DEFAULTS.maxQueueSize) ??
+    PROCESSOR_DEFAULTS.maxQueueSize;
+  const defaultBatch = Math.min(PROCESSOR_DEFAULTS.flushAt, queue);
+  const flushAt = pick(options.flushAt, 'flushAt', positiveInteger, 'an integer >= 1', ['LANGFUSE_FLUSH_AT', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'], env, warnings, defaultBatch);
 
-  const intervalSeconds = pick(options.flushInterval, 'flushInterval', nonNegative, 'a number of seconds >= 0', [[num('LANGFUSE_FLUSH_INTERVAL'), 'LANGFUSE_FLUSH_INTERVAL']], warnings);
-  const bspDelay = intervalSeconds === undefined ? pick(undefined, '', nonNegative, 'a number of milliseconds >= 0', [[num('OTEL_BSP_SCHEDULE_DELAY'), 'OTEL_BSP_SCHEDULE_DELAY']], warnings) : undefined;
+  const intervalSeconds = pick(options.flushInterval, 'flushInterval', nonNegative, 'a number of seconds >= 0', ['LANGFUSE_FLUSH_INTERVAL'], env, warnings, PROCESSOR_DEFAULTS.flushIntervalSeconds);
+  const bspDelay =
+    intervalSeconds === undefined
+      ? pick(undefined, '', nonNegative, 'a number of milliseconds >= 0', ['OTEL_BSP_SCHEDULE_DELAY'], env, warnings, PROCESSOR_DEFAULTS.flushIntervalSeconds * 1000)
+      : undefined;
   if (intervalSeconds !== undefined && intervalSeconds >= SUSPICIOUS_FLUSH_INTERVAL_SECONDS) {
     warnings.push(`flushInterval is in seconds: ${intervalSeconds} s is over ${Math.floor(intervalSeconds / 60)} minutes; was it meant in milliseconds?`);
   }
@@ -96,15 +122,12 @@ export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, en
     intervalSeconds !== undefined ? intervalSeconds * 1000 : (bspDelay ?? PROCESSOR_DEFAULTS.flushIntervalSeconds * 1000),
   );
 
-  const queue =
-    pick(options.maxQueueSize, 'maxQueueSize', positiveInteger, 'an integer >= 1', [[num('OTEL_BSP_MAX_QUEUE_SIZE'), 'OTEL_BSP_MAX_QUEUE_SIZE']], warnings) ??
-    PROCESSOR_DEFAULTS.maxQueueSize;
   const exportTimeoutMillis =
-    pick(undefined, '', (n) => Number.isFinite(n) && n >= 1, 'a number of milliseconds >= 1', [[num('OTEL_BSP_EXPORT_TIMEOUT'), 'OTEL_BSP_EXPORT_TIMEOUT']], warnings) ??
+    pick(undefined, '', (n) => Number.isFinite(n) && n >= 1, 'a number of milliseconds >= 1', ['OTEL_BSP_EXPORT_TIMEOUT'], env, warnings, PROCESSOR_DEFAULTS.exportTimeoutMillis) ??
     PROCESSOR_DEFAULTS.exportTimeoutMillis;
 
   // A queue smaller than a batch: a chosen batch size grows the queue, the default batch size shrinks to it.
-  const maxExportBatchSize = flushAt ?? Math.min(PROCESSOR_DEFAULTS.flushAt, queue);
+  const maxExportBatchSize = flushAt ?? defaultBatch;
   return {
     disabled,
     mode,
@@ -119,22 +142,34 @@ export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, en
 export function resolveSetupConfig(options: LangfuseSetupOptions, env: Env = process.env): ResolvedSetupConfig {
   const processor = resolveProcessorConfig(options, env);
   const warnings = processor.warnings;
-  const sampleRate = pick(
-    options.sampleRate,
-    'sampleRate',
-    (n) => Number.isFinite(n) && n >= 0 && n <= 1,
-    'a number in 0..1',
-    [[envNumber(env, 'LANGFUSE_SAMPLE_RATE', warnings), 'LANGFUSE_SAMPLE_RATE']],
-    warnings,
-  );
-  const shutdownTimeoutMs = pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', nonNegative, 'a number >= 0', [], warnings) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const baggageKeys = Array.isArray(options.baggageKeys) ? options.baggageKeys.filter((key): key is string => typeof key === 'string' && key !== '') : [];
+  const sampleRate = pick(options.sampleRate, 'sampleRate', (n) => Number.isFinite(n) && n >= 0 && n <= 1, 'a number in 0..1', ['LANGFUSE_SAMPLE_RATE'], env, warnings, 1);
+  const shutdownTimeoutMs =
+    pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', nonNegative, 'a number >= 0', [], env, warnings, DEFAULT_SHUTDOWN_TIMEOUT_MS) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const registerGlobal = booleanOption(options.registerGlobal, 'registerGlobal', false, warnings);
+  const flushOnExit = booleanOption(options.flushOnExit, 'flushOnExit', true, warnings);
+  const baggageKeys = resolveBaggageKeys(options.baggageKeys, warnings);
+  if (options.spanProcessors !== undefined) {
+    if (!Array.isArray(options.spanProcessors)) warnings.push(`spanProcessors ${quoteValue(options.spanProcessors)} is invalid (must be an array of SpanProcessors); using none`);
+    else if (options.spanProcessors.some((p: unknown) => typeof p !== 'object' || p === null)) warnings.push('spanProcessors has entries that are not SpanProcessors; using the others');
+  }
   return {
     ...processor,
     sampleRate,
-    registerGlobal: options.registerGlobal === true,
+    registerGlobal,
     shutdownTimeoutMs,
-    flushOnExit: options.flushOnExit !== false,
+    flushOnExit,
     baggageKeys,
   };
+}
+
+/** The baggage keys to pass on: non-empty strings; anything else is reported. */
+function resolveBaggageKeys(given: unknown, warnings: string[]): string[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) {
+    warnings.push(`baggageKeys ${quoteValue(given)} is invalid (must be an array of strings); using none`);
+    return [];
+  }
+  const keys = given.filter((key): key is string => typeof key === 'string' && key !== '');
+  if (keys.length < given.length) warnings.push(`baggageKeys has ${given.length - keys.length} entries that are not non-empty strings; using ${JSON.stringify(keys).slice(0, 200)}`);
+  return keys;
 }

@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ExportPolicy, LangfuseExporterOptions, MaskFunction } from '@otel-langfuse/exporter';
@@ -59,8 +60,12 @@ export interface LangfuseSetupOptions extends LangfuseSpanProcessorOptions {
   registerGlobal?: boolean;
   /** `service.name` of the resource. Default `OTEL_SERVICE_NAME`, else OTel's default. */
   serviceName?: string;
-  /** Resource attributes merged over the defaults (and `OTEL_RESOURCE_ATTRIBUTES`). */
-  resource?: Resource;
+  /**
+   * Resource merged over the defaults (and `OTEL_RESOURCE_ATTRIBUTES`): an OTel `Resource`, or plain attributes such
+   * as `{ 'service.version': '1.2.3', 'deployment.environment.name': 'prod' }`. Invalid attribute values are left out
+   * with a warning.
+   */
+  resource?: Resource | Attributes;
   /** More processors on the same provider (after Langfuse's), e.g. a console exporter while debugging. */
   spanProcessors?: SpanProcessor[];
   /** Longest wait of `shutdown()`, in ms. Default 5000. */
