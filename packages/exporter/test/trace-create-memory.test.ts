@@ -33,6 +33,21 @@ describe('TraceCreateMemory', () => {
     expect(memory.isUnchanged('t1', 'a')).toBe(true);
   });
 
+  it("leaves the body's timestamp out: the server keeps the first one, so a body differing only there is unchanged", () => {
+    const body = { id: 't', userId: 'u' };
+    const stamped = TraceCreateMemory.fingerprint({ ...body, timestamp: '2026-01-01T00:00:01.000Z' });
+    expect(TraceCreateMemory.fingerprint({ ...body, timestamp: '2026-01-01T00:00:02.000Z' })).toBe(stamped);
+    expect(TraceCreateMemory.fingerprint(body)).toBe(stamped);
+    expect(TraceCreateMemory.fingerprint({ ...body, userId: 'v', timestamp: '2026-01-01T00:00:01.000Z' })).not.toBe(stamped);
+  });
+
+  it('remembers that a trace is public', () => {
+    const memory = new TraceCreateMemory(10);
+    expect(memory.isPublic('t')).toBe(false);
+    memory.rememberPublic('t');
+    expect(memory.isPublic('t')).toBe(true);
+  });
+
   it('keeps a hash, not the body: memory does not grow with input size', () => {
     expect(TraceCreateMemory.fingerprint({ id: 't', input: 'x'.repeat(1_000_000) }).length).toBeLessThan(40);
   });

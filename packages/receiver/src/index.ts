@@ -14,6 +14,7 @@ export {
   type AssembledTraceRecord,
   type AssembledObservation,
   type AssembledScore,
+  type BatchOf,
   type ObservationNode,
   type ObservationType,
   type ObservationLevel,

@@ -158,7 +158,7 @@ class LocalReceiver implements Receiver {
   }
 
   trace(traceId: string): AssembledTrace | undefined {
-    return assembleTrace(this.store.withScores(traceId), traceId);
+    return assembleTrace(this.store.withScores(traceId), traceId, (event) => this.store.batchOf(event));
   }
 
   waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {

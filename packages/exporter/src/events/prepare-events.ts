@@ -47,7 +47,7 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
   const strings = new StringEscapeMemo();
   for (let index = 0; index < events.length; index++) {
     if (index > 0 && index % (SLICE * 4) === 0) await yieldToEventLoop();
-    const event = events[index]!;
+    const event = withKnownPublic(events[index]!, deps.memory);
     const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
     const outcome = serializeEvent(event, deps.maxEventBytes, spanId, strings);
     if (!outcome.ok) {
@@ -57,7 +57,7 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
     }
     let serialized = outcome.serialized;
     if (event.type === 'trace-create') {
-      const fingerprint = TraceCreateMemory.fingerprintJson(bodyJsonOf(serialized));
+      const fingerprint = TraceCreateMemory.fingerprintJson(bodyJsonOf(serialized), event.body.timestamp);
       if (deps.memory.isUnchanged(event.body.id, fingerprint)) continue;
       serialized = withFingerprint(serialized, fingerprint);
     }
@@ -68,6 +68,18 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
     out.push(serialized);
   }
   return out;
+}
+
+/**
+ * The server stores a trace-create without `public` as not public, and the last one it processes wins: once a
+ * trace is known public, each of its trace-creates says so.
+ */
+function withKnownPublic(event: IngestionEvent, memory: TraceCreateMemory): IngestionEvent {
+  if (event.type !== 'trace-create') return event;
+  const traceId = event.body.id;
+  if (event.body.public === true) memory.rememberPublic(traceId);
+  else if (event.body.public === undefined && memory.isPublic(traceId)) return { ...event, body: { ...event.body, public: true } };
+  return event;
 }
 
 /**

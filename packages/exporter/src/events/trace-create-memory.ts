@@ -7,6 +7,8 @@ interface TraceFacts {
   lastSent?: string;
   /** Trace fields some span set explicitly, which a root's fallback value must not overwrite. */
   explicitFields: Set<string>;
+  /** Some span marked the trace public: the server stores a trace-create without `public` as not public. */
+  isPublic?: true;
 }
 
 /**
@@ -20,12 +22,23 @@ export class TraceCreateMemory {
   constructor(private readonly maxTraces = 10_000) {}
 
   static fingerprint(body: TraceBody): string {
-    return TraceCreateMemory.fingerprintJson(safeJsonStringify(body));
+    return TraceCreateMemory.fingerprintJson(safeJsonStringify(body), body.timestamp);
   }
 
-  /** The same fingerprint from a body's JSON text, when it is at hand already. */
-  static fingerprintJson(bodyJson: string): string {
-    return hash('sha1', bodyJson, 'base64');
+  /**
+   * The same fingerprint from a body's JSON text, when it is at hand already. The body's `timestamp` is left out:
+   * the server keeps a trace's first timestamp, so a body differing only there changes nothing.
+   */
+  static fingerprintJson(bodyJson: string, timestamp?: string): string {
+    return hash('sha1', timestamp === undefined ? bodyJson : withoutMember(bodyJson, `"timestamp":${JSON.stringify(timestamp)}`), 'base64');
+  }
+
+  rememberPublic(traceId: string): void {
+    this.touch(traceId).isPublic = true;
+  }
+
+  isPublic(traceId: string): boolean {
+    return this.traces.get(traceId)?.isPublic === true;
   }
 
   /** True when `fingerprint` is what was last delivered for the trace: sending it again would change nothing. */
@@ -60,4 +73,13 @@ export class TraceCreateMemory {
     }
     return facts;
   }
+}
+
+/** The object's JSON text without one `"key":value` member (and the comma that separated it). */
+function withoutMember(json: string, member: string): string {
+  const at = json.indexOf(member);
+  if (at < 0) return json;
+  const end = at + member.length;
+  if (json[at - 1] === ',') return json.slice(0, at - 1) + json.slice(end);
+  return json[end] === ',' ? json.slice(0, at) + json.slice(end + 1) : json.slice(0, at) + json.slice(end);
 }

@@ -21,6 +21,11 @@ export interface SpanMappingContext {
   /** A local root continuing a trace from another process. */
   readonly hasRemoteParent: boolean;
   readonly startTime: string;
+  /**
+   * The trace's start as far as this span knows: its own start for a root, else the start the span context's
+   * `tracestate` carries, else the span's own start (the earliest time it knows the trace existed).
+   */
+  readonly traceStartTime: string;
   /** Also the envelope timestamp of every event of the span. */
   readonly endTime: string;
   readonly environment: string | undefined;

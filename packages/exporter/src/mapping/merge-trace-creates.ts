@@ -61,14 +61,17 @@ function merge(contributors: TraceCreateEvent[]): TraceCreateEvent {
   const ordered = contributors.slice().sort((a, b) => compareTimestamps(a.timestamp, b.timestamp));
   let body: TraceBody = { id: contributors[0]!.body.id };
   for (const event of ordered) body = mergeBody(body, event.body);
-  // The root's envelope id: it is the contributor that started first (the one with the earliest trace timestamp).
+  // The trace's timestamp is the earliest any contributor knows, and the envelope id the root's: of the
+  // contributors with that timestamp, the one that ended last (a root ends after its children).
   let idSource = contributors[0]!;
   for (const event of contributors) {
     const start = event.body.timestamp;
     if (start === undefined) continue;
     const best = idSource.body.timestamp;
-    if (best === undefined || compareTimestamps(start, best) < 0) idSource = event;
+    const order = best === undefined ? -1 : compareTimestamps(start, best);
+    if (order < 0 || (order === 0 && compareTimestamps(event.timestamp, idSource.timestamp) > 0)) idSource = event;
   }
+  if (idSource.body.timestamp !== undefined) body.timestamp = idSource.body.timestamp;
   return {
     id: idSource.id,
     timestamp: ordered[ordered.length - 1]!.timestamp,

@@ -16,6 +16,7 @@ import { ResourceCache } from './resource-info.js';
 import { SpanAttributes } from './span-attributes.js';
 import { appendSpanEvents, exceptionMessage } from './span-events.js';
 import { buildTraceEvents } from './trace-event.js';
+import { traceStartFromState } from './trace-start-state.js';
 
 export interface SpanMapper {
   /** The Langfuse events for one ended span: [trace-create?, trace defaults?, observation, ...span events]. Never throws. */
@@ -66,6 +67,7 @@ export function createSpanMapper(options: MappingOptions, onNote?: NoteSink): Sp
       isRoot,
       hasRemoteParent: !isRoot && parent?.isRemote === true,
       startTime: format(span.startTime),
+      traceStartTime: format((isRoot ? undefined : traceStartFromState(spanContext.traceState, span.startTime)) ?? span.startTime),
       endTime: format(span.endTime),
       environment,
       version: stringValue(attributes.get(VERSION), VERSION, note) ?? resource?.version,

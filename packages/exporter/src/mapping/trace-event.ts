@@ -29,7 +29,9 @@ export function isTraceDefaults(event: TraceCreateEvent): boolean {
  * merge keeps what other spans said.
  * - a trace root: the full trace, timestamp = span start;
  * - a local root under a remote parent: `{id, timestamp, environment}` plus any trace attributes it carries;
- * - any other span with trace-level attributes: only those fields (and the environment), no timestamp.
+ * - any other span with trace-level attributes: only those fields (and the environment and timestamp).
+ * The server freezes a trace's timestamp from the first trace-create it processes, which may come from a child in
+ * an earlier batch: so every trace-create carries the best start known, {@link SpanMappingContext.traceStartTime}.
  * A root's fallback values (name = the observation name, I/O = the root observation's, the exporter's default release) go in
  * a second event stamped with the span's *start*: the server merges by envelope timestamp, so a value another span
  * set explicitly, which is stamped with that span's end, wins over a fallback.
@@ -42,7 +44,6 @@ export function buildTraceEvents(ctx: SpanMappingContext, io: ObservationIO): Tr
   // A local root under a remote parent is a root for this process: it starts the trace's part here.
   const isLocalRoot = isRoot || ctx.hasRemoteParent;
   const body: TraceBody = { id: ctx.traceId };
-  if (isLocalRoot) body.timestamp = ctx.startTime;
   if (hasTraceAttribute || isLocalRoot) {
     set(body, 'name', readTraceName(attributes, note));
     set(body, 'userId', readUserId(attributes, note));
@@ -62,6 +63,7 @@ export function buildTraceEvents(ctx: SpanMappingContext, io: ObservationIO): Tr
     // Every trace attribute of this span normalized away: nothing to say about the trace.
     return [];
   }
+  body.timestamp = isRoot ? ctx.startTime : ctx.traceStartTime;
   set(body, 'environment', ctx.environment);
   const events: TraceCreateEvent[] = [{ id: `${ctx.traceId}-${ctx.spanId}-trace`, timestamp: ctx.endTime, type: 'trace-create', body }];
 

@@ -168,7 +168,7 @@ describe('partial trace-create from other spans', () => {
     expect(events).toHaveLength(1);
   });
 
-  it('carries only the trace attributes the span has (and the environment), no timestamp', () => {
+  it("carries only the trace attributes the span has (and the environment), stamped with the span's start", () => {
     const recorder = createRecorder({ 'service.version': '1.0.0' });
     const parent = recorder.start();
     const span = recorder.record({
@@ -180,7 +180,7 @@ describe('partial trace-create from other spans', () => {
       id: `${span.spanContext().traceId}-${span.spanContext().spanId}-trace`,
       timestamp: END_ISO,
       type: 'trace-create',
-      body: { id: span.spanContext().traceId, userId: 'u-7', tags: ['beta'], environment: 'production' },
+      body: { id: span.spanContext().traceId, userId: 'u-7', tags: ['beta'], timestamp: START_ISO, environment: 'production' },
     });
   });
 
@@ -188,7 +188,7 @@ describe('partial trace-create from other spans', () => {
     const recorder = createRecorder();
     const parent = recorder.start();
     const { trace } = mapSpan(recorder.record({ parent, attributes: { 'session.id': 's-1' } }));
-    expect(trace?.body).toEqual({ id: parent.spanContext().traceId, sessionId: 's-1' });
+    expect(trace?.body).toEqual({ id: parent.spanContext().traceId, sessionId: 's-1', timestamp: START_ISO });
   });
 
   it('is dropped when every trace attribute normalized away', () => {

@@ -15,12 +15,16 @@ export class EventStore {
   /** Per trace id, in arrival order: its trace-creates, observation events and scores. */
   private byTrace = new Map<string, StoredEvent[]>();
   private readonly waiters = new Set<Waiter>();
+  /** The batch each event came in: notify() closes a batch. */
+  private readonly batches = new WeakMap<StoredEvent, number>();
+  private batch = 0;
 
   /** Stores the event unless its envelope id was stored before; returns whether it was new. */
   add(event: StoredEvent): boolean {
     if (this.ids.has(event.id)) return false;
     this.ids.add(event.id);
     this.events.push(event);
+    this.batches.set(event, this.batch);
     const traceId = traceIdOfEvent(event);
     if (traceId !== undefined) {
       const list = this.byTrace.get(traceId);
@@ -28,6 +32,11 @@ export class EventStore {
       else this.byTrace.set(traceId, [event]);
     }
     return true;
+  }
+
+  /** Which batch (request) the event was stored in, ascending; undefined for an event not stored here. */
+  batchOf(event: StoredEvent): number | undefined {
+    return this.batches.get(event);
   }
 
   all(): StoredEvent[] {
@@ -51,6 +60,7 @@ export class EventStore {
 
   /** Re-evaluates pending waitFor() predicates; call after a batch has been stored. */
   notify(): void {
+    this.batch++;
     for (const waiter of [...this.waiters]) waiter.check();
   }
 

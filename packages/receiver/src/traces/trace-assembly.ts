@@ -4,13 +4,16 @@ import { parseTimeMs } from './trace-time.js';
 
 // Builds the view of a trace a Langfuse server would store from the events the receiver accepted, with the
 // server's merge rules (worker IngestionService + overwriteObject):
-// - the events of one entity (trace, observation or score id) are applied in envelope-timestamp order; at equal
-//   timestamps a `*-create` comes before an update, otherwise arrival order;
+// - the events of one entity (trace, observation or score id) are applied batch by batch (the server merges each
+//   batch it processes into the record stored before: what came in an earlier request is processed first), within
+//   a batch in envelope-timestamp order; at equal timestamps a `*-create` comes before an update, otherwise arrival
+//   order;
 // - a field that is absent (undefined) never overwrites; null clears; an empty object ({}) never overwrites;
 // - id, timestamp/startTime and environment are immutable: the first value set wins;
 // - metadata is deep-merged (objects key by key; arrays and other values replaced); a non-object metadata value
 //   counts as `{ metadata: value }`;
 // - tags are unioned and sorted;
+// - a trace-create without `public` stores the trace as not public (the server writes `public ?? false`);
 // - input and output are the last truthy value;
 // - an observation's level defaults to DEFAULT, an end time before the start time becomes the start time;
 // - usage: the legacy `usage` object and `usageDetails` combined per event, `total` added as the sum when missing;
@@ -119,15 +122,18 @@ export function traceIdOfEvent(event: Pick<StoredEvent, 'type' | 'body'>): strin
   return undefined;
 }
 
+/** Which request an event came in (ascending); events of a lower batch were processed first. */
+export type BatchOf = (event: StoredEvent) => number | undefined;
+
 /** Every trace with a trace-create or an observation, in order of first arrival. Scores alone make no trace. */
-export function assembleTraces(events: readonly StoredEvent[]): AssembledTrace[] {
+export function assembleTraces(events: readonly StoredEvent[], batchOf?: BatchOf): AssembledTrace[] {
   const groups = new Map<string, Indexed[]>();
   events.forEach((event, index) => {
     const traceId = traceIdOfEvent(event);
     if (traceId === undefined) return;
     let group = groups.get(traceId);
     if (!group) groups.set(traceId, (group = []));
-    group.push({ event, index });
+    group.push({ event, index, batch: batchOf?.(event) ?? 0 });
   });
   const traces: AssembledTrace[] = [];
   for (const [traceId, group] of groups) {
@@ -138,10 +144,10 @@ export function assembleTraces(events: readonly StoredEvent[]): AssembledTrace[]
 }
 
 /** One trace; undefined when no trace-create or observation of it is among the events. */
-export function assembleTrace(events: readonly StoredEvent[], traceId: string): AssembledTrace | undefined {
+export function assembleTrace(events: readonly StoredEvent[], traceId: string, batchOf?: BatchOf): AssembledTrace | undefined {
   const group: Indexed[] = [];
   events.forEach((event, index) => {
-    if (traceIdOfEvent(event) === traceId) group.push({ event, index });
+    if (traceIdOfEvent(event) === traceId) group.push({ event, index, batch: batchOf?.(event) ?? 0 });
   });
   return assembleGroup(traceId, group);
 }
@@ -197,6 +203,7 @@ export function topLevelObservationsEnded(trace: Pick<AssembledTrace, 'observati
 interface Indexed {
   event: StoredEvent;
   index: number;
+  batch: number;
 }
 
 type Fields = Record<string, unknown>;
@@ -260,11 +267,11 @@ function setTimeSpan(assembled: AssembledTrace): void {
   assembled.durationMs = start && end ? Math.max(0, end.ms - start.ms) : 0;
 }
 
-/** Envelope-timestamp order; at equal times a `*-create` first (as the server sorts), then arrival order. */
+/** Batch order, then envelope-timestamp order; at equal times a `*-create` first (as the server sorts), then arrival order. */
 function sortEntityEvents(list: readonly Indexed[]): StoredEvent[] {
   return list
     .map((item) => ({ ...item, ms: parseTimeMs(item.event.timestamp) ?? 0, create: item.event.type.endsWith('-create') ? 0 : 1 }))
-    .sort((a, b) => a.ms - b.ms || a.create - b.create || a.index - b.index)
+    .sort((a, b) => a.batch - b.batch || a.ms - b.ms || a.create - b.create || a.index - b.index)
     .map((item) => item.event);
 }
 
@@ -327,8 +334,7 @@ function mergeTrace(id: string, events: readonly StoredEvent[]): AssembledTraceR
     merged.setOnce('timestamp', typeof body.timestamp === 'string' ? body.timestamp : timestamp);
     merged.setOnce('environment', body.environment);
     for (const key of ['name', 'userId', 'sessionId', 'release', 'version'] as const) merged.set(key, body[key]);
-    if (typeof body.public === 'boolean') merged.set('public', body.public);
-    else if (body.public === null) merged.set('public', false);
+    merged.set('public', body.public === true);
     if (Array.isArray(body.tags)) for (const tag of body.tags) if (typeof tag === 'string') tags.add(tag);
     merged.mergeMetadata(body.metadata);
   }

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { context, trace, type Context, type HrTime } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Sampler,
+  type SamplingResult,
+} from '@opentelemetry/sdk-trace-base';
+import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
+import { TRACE_STATE_KEY, traceStateValue } from '../src/mapping/trace-start-state.js';
+import { exportSpans, exporterFor, succeeded } from './helpers.js';
+
+const ROOT_START_MS = Date.UTC(2026, 0, 1, 12, 0, 0, 0);
+const at = (offsetMs: number): HrTime => [Math.floor((ROOT_START_MS + offsetMs) / 1000), ((ROOT_START_MS + offsetMs) % 1000) * 1e6];
+
+/** What the tracing package's sampler is to do: a new trace's root writes its start into `tracestate`. */
+class StartInTraceState implements Sampler {
+  shouldSample(parent: Context): SamplingResult {
+    const inherited = trace.getSpanContext(parent)?.traceState;
+    const traceState = inherited ?? new TraceState().set(TRACE_STATE_KEY, traceStateValue(ROOT_START_MS));
+    return { ...new AlwaysOnSampler().shouldSample(), traceState };
+  }
+  toString(): string {
+    return 'StartInTraceState';
+  }
+}
+
+/** A root (public) and two children carrying trace attributes, which end first: [child1, child2, root]. */
+function spans(sampler?: Sampler): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)], ...(sampler ? { sampler } : {}) }).getTracer('app');
+  const root = tracer.startSpan('root', { startTime: at(0), attributes: { 'langfuse.trace.public': true, 'langfuse.trace.name': 'job' } });
+  const parent = trace.setSpan(context.active(), root);
+  tracer.startSpan('child-1', { startTime: at(300), attributes: { 'langfuse.user.id': 'u-1' } }, parent).end(at(400));
+  tracer.startSpan('child-2', { startTime: at(500), attributes: { 'langfuse.session.id': 's-1' } }, parent).end(at(600));
+  root.end(at(700));
+  return memory.getFinishedSpans();
+}
+
+describe('a trace whose spans come in three batches (legacy path)', () => {
+  let receiver: TestReceiver;
+  beforeEach(async () => {
+    receiver = await startTestReceiver({ mode: 'v3' });
+  });
+  afterEach(() => receiver.close());
+
+  async function deliverOneByOne(batches: ReadableSpan[][]): Promise<void> {
+    const exporter = exporterFor(receiver, { transport: 'ingestion' });
+    for (const batch of batches) expect(succeeded(await exportSpans(exporter, batch))).toBe(true);
+    await exporter.shutdown();
+  }
+
+  it("is stamped with the root's start when tracestate carries it, though a child's trace-create is processed first", async () => {
+    const [child1, child2, root] = spans(new StartInTraceState());
+    await deliverOneByOne([[child1!], [child2!], [root!]]);
+    const stored = receiver.trace(root!.spanContext().traceId)!.trace;
+    expect(stored).toMatchObject({ timestamp: '2026-01-01T12:00:00.000000Z', name: 'job', userId: 'u-1', sessionId: 's-1', public: true });
+  });
+
+  it("without tracestate, is stamped with the first child's start (as the server's own OTLP mapping does), never its end", async () => {
+    const [child1, child2, root] = spans();
+    await deliverOneByOne([[child1!], [child2!], [root!]]);
+    expect(receiver.trace(root!.spanContext().traceId)!.trace.timestamp).toBe('2026-01-01T12:00:00.300000Z');
+  });
+
+  it('stays public when a trace-create without `public` comes after the root', async () => {
+    const [child1, child2, root] = spans();
+    await deliverOneByOne([[root!], [child1!], [child2!]]);
+    const stored = receiver.trace(root!.spanContext().traceId)!.trace;
+    expect(stored).toMatchObject({ public: true, timestamp: '2026-01-01T12:00:00.000000Z', userId: 'u-1', sessionId: 's-1' });
+  });
+});
