@@ -73,6 +73,7 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
       requestTimeoutMs: config.requestTimeoutMs,
       maxRetries: config.maxRetries,
       maxSockets: config.maxConcurrentRequests,
+      network: config.network,
       retry,
       maxRetryAfterMs: config.exportTimeoutMs,
       onRequest: (bytes) => {

@@ -1,5 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { OnDropHook } from '../losses/dead-letter.js';
+import type { NetworkConfig } from './network-config.js';
 import type { MaskFunction } from '../mapping/index.js';
 
 /** Options of {@link LangfuseSpanExporter}. Every option falls back to an environment variable or a default. */
@@ -92,6 +93,23 @@ export interface LangfuseExporterOptions {
   circuitBreakerCooldownMs?: number;
   /** Longest cool-down, in ms. Default 300 000; at least `circuitBreakerCooldownMs`. */
   circuitBreakerMaxCooldownMs?: number;
+  /**
+   * The HTTP proxy for every request to Langfuse (`http://host:port` or `https://...`, credentials as
+   * `user:pass@`, never logged), or `false` to connect directly whatever the environment says. Default: as Node's
+   * `NODE_USE_ENV_PROXY` does, `HTTPS_PROXY`/`HTTP_PROXY` by the URL's scheme (lowercase names first), hosts in
+   * `NO_PROXY` direct. Env: `LANGFUSE_PROXY` (a URL, or `off`).
+   */
+  proxy?: string | false;
+  /**
+   * CA certificates (PEM) to trust besides Node's own, e.g. the private CA of a self-hosted Langfuse or of a
+   * TLS-inspecting proxy. Env: `LANGFUSE_CA_FILE` (a PEM file). `NODE_EXTRA_CA_CERTS` works without this.
+   */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /**
+   * Skips checking the server's TLS certificate: for a local self-signed setup only (warned about at startup);
+   * anyone on the path could read the keys. Prefer `ca`. Default false.
+   */
+  insecureSkipTlsVerify?: boolean;
 }
 
 export type TransportSetting = 'ingestion' | 'otlp' | 'auto';
@@ -126,6 +144,7 @@ export interface ResolvedExporterConfig {
   circuitBreakerThreshold: number;
   circuitBreakerCooldownMs: number;
   circuitBreakerMaxCooldownMs: number;
+  network: NetworkConfig;
 }
 
 export const DEFAULT_BASE_URL = 'https://cloud.langfuse.com';

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { normalizeEnvironment } from '../mapping/normalize-environment.js';
 import { DEFAULT_BASE_URL, DEFAULTS, type LangfuseExporterOptions, type ResolvedExporterConfig } from './exporter-options.js';
+import { resolveNetworkConfig } from './network-config.js';
 import { quoteValue } from './quote-value.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -233,6 +234,7 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       otlpEncoding,
       onDrop: fn(options.onDrop, 'onDrop'),
       deadLetterPath: resolveDeadLetterPath(options.deadLetterPath, env, warnings),
+      network: resolveNetworkConfig(options, env, warnings),
     },
   };
 }

@@ -1,9 +1,9 @@
-import http from 'node:http';
-import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type RequestError } from 'got';
+import type { NetworkConfig } from '../../config/network-config.js';
+import { createAgents, type HttpAgents } from './agents.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { HEADER_OVERFLOW_CODE, MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from './response-limits.js';
 
@@ -16,6 +16,8 @@ export interface HttpTransportOptions {
   requestTimeoutMs: number;
   maxRetries: number;
   maxSockets: number;
+  /** Proxy, extra CAs, certificate checking. Default: direct, Node's CAs. */
+  network?: NetworkConfig;
   retry: RetryPolicyOptions;
   /** Upper bound for any wait, including a server's Retry-After. */
   maxRetryAfterMs: number;
@@ -69,14 +71,13 @@ interface RequestContext extends Record<string, unknown> {
  */
 export class HttpTransport implements RequestSender {
   private readonly client: Got;
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly agents: HttpAgents;
   private readonly shutdownController = new AbortController();
   /** Aborted (and replaced) by `abortInFlight`: ends the requests running now, not later ones. */
   private inFlightController = new AbortController();
 
   constructor(private readonly options: HttpTransportOptions) {
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.agents = createAgents(options.url, options.network, options.maxSockets);
     this.client = got.extend({
       method: 'POST',
       username: options.username,
