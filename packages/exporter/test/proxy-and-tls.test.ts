@@ -147,6 +147,21 @@ describe('choosing the proxy', () => {
       await strict.close();
     }
   });
+  it("a CONNECT proxy's 407 is reported once with what to do", async () => {
+    clearProxyEnv();
+    const strict = await startLoopbackProxy({ requireAuth: 'Basic nope' });
+    try {
+      const withWrongPassword = strict.url.replace('http://', `http://team:${PROXY_PASSWORD}@`);
+      const options = { transport: 'otlp', baseUrl: front.url, ca: certificates.caCert, proxy: withWrongPassword } as const;
+      expect(await exportThrough(options, 2)).toEqual([false, false]);
+      const hints = logs().lines.filter((line) => line.message.includes('The HTTP proxy wants credentials'));
+      expect(hints).toHaveLength(1);
+      expect(strict.tunnels.length).toBeGreaterThan(0);
+      expect(logs().text()).not.toContain(PROXY_PASSWORD);
+    } finally {
+      await strict.close();
+    }
+  });
 });
 
 describe('https server with a private CA, no proxy', () => {

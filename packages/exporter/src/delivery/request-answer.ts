@@ -3,7 +3,7 @@ import type { EventOutcome } from './event-outcome.js';
 import type { TransportResult } from './http/http-transport.js';
 import { describeServerMessage } from './ingestion/ingestion-response.js';
 import { RETRYABLE_STATUSES } from './http/retry-policy.js';
-import { certificateHint } from './http/certificate-hint.js';
+import { networkHint } from './http/network-hint.js';
 import { RESPONSE_TOO_LARGE } from './http/response-limits.js';
 
 /** What a whole-request answer means for everything in that request. */
@@ -56,7 +56,7 @@ export function readRequestAnswer(
       return { kind: 'unknown', outcome: { kind: 'dropped', reason: RESPONSE_TOO_LARGE } };
     }
     const reason = result.reason === 'network' ? `network-${result.code}` : result.reason;
-    log.once('warn', `transport-${reason}`, `could not reach ${endpoint} (${result.code}: ${result.message}${certificateHint(result.code)}); ${count} ${unit} dropped after retries`);
+    log.once('warn', `transport-${reason}`, `could not reach ${endpoint} (${result.code}: ${result.message}${networkHint(result.code, result.message)}); ${count} ${unit} dropped after retries`);
     return { kind: 'settled', outcome: { kind: 'dropped', reason } };
   }
   const { status } = result;

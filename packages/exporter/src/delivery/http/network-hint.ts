@@ -8,8 +8,17 @@ const UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-/** What to do about a TLS certificate failure, as a sentence to append; '' for any other error code. */
-export function certificateHint(code: string): string {
+/** hpagent's words for a CONNECT the proxy refused. */
+const REFUSED_TUNNEL = /^Bad response: (\d{3})$/;
+
+/** What to do about a failure to reach the server (a certificate, a proxy), as a sentence to append; '' when nothing useful. */
+export function networkHint(code: string, message: string): string {
+  const tunnel = REFUSED_TUNNEL.exec(message);
+  if (tunnel) {
+    return tunnel[1] === '407'
+      ? '. The HTTP proxy wants credentials: give them in the proxy URL (http://user:password@host:port)'
+      : `. The HTTP proxy refused to open a tunnel to the server (${tunnel[1]}): check the proxy's rules for this host`;
+  }
   if (UNTRUSTED.has(code)) {
     return (
       ". The server's certificate is not signed by a CA trusted here: give that CA with the ca option or " +
