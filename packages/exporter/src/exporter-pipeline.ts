@@ -9,6 +9,7 @@ import { MemoryBudget } from './delivery/memory-budget.js';
 import { OtlpDelivery } from './delivery/otlp/otlp-delivery.js';
 import { OTLP_CONTENT_TYPES } from './delivery/otlp/otlp-encoding.js';
 import { createOtlpSpanView } from './delivery/otlp/otlp-span-view.js';
+import { spanEventSpans } from './delivery/otlp/span-event-spans.js';
 import { SpanDelivery } from './delivery/span-delivery.js';
 import { TransportRoute } from './delivery/transport-route.js';
 import type { ComponentLogger } from './diagnostics/component-logger.js';
@@ -113,7 +114,13 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   });
   const otlpDelivery = new OtlpDelivery(
     new BreakerTransport(otlpTransport, breaker),
-    { endpoint: otlpUrl.href, encoding: config.otlpEncoding, maxBatchBytes: config.maxBatchBytes },
+    {
+      endpoint: otlpUrl.href,
+      encoding: config.otlpEncoding,
+      maxBatchBytes: config.maxBatchBytes,
+      // Called at delivery, after otlpView below is set.
+      companionsOf: (span) => spanEventSpans(span).map(otlpView),
+    },
     log,
   );
 

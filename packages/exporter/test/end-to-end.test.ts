@@ -12,6 +12,7 @@ import {
 import type { StoredEvent } from '@otel-langfuse/receiver';
 import type { LangfuseSpanExporter } from '../src/index.js';
 import { exportSpans, exporterFor, makeSpans, useContextManager, useExporterTestBed } from './helpers.js';
+import { spanEventId } from '../src/mapping/span-events.js';
 
 const { receiver } = useExporterTestBed();
 useContextManager();
@@ -112,7 +113,7 @@ describe.each([
     expect(String(generation['endTime']) >= String(generation['startTime'])).toBe(true);
 
     expect(events).toHaveLength(1);
-    expect(events[0]!.body).toMatchObject({ traceId, parentObservationId: llmId, name: 'first-token', id: `${llmId}-e0` });
+    expect(events[0]!.body).toMatchObject({ traceId, parentObservationId: llmId, name: 'first-token', id: `${spanEventId(llmId, 0)}` });
 
     expect(receiver().contractViolations()).toEqual([]);
     expect(exporter.stats()).toMatchObject({ spansReceived: 2, spansExported: 2, eventsSent: 4 });

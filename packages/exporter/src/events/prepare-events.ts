@@ -48,7 +48,7 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
   for (let index = 0; index < events.length; index++) {
     if (index > 0 && index % (SLICE * 4) === 0) await yieldToEventLoop();
     const event = withKnownPublic(events[index]!, deps.memory);
-    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
+    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.id);
     const outcome = serializeEvent(event, deps.maxEventBytes, spanId, strings);
     if (!outcome.ok) {
       deps.stats.drop('event-too-large');
@@ -91,7 +91,7 @@ export function mapForDeadLetter(spans: readonly ReadableSpan[], mapper: SpanMap
   const out: SerializedEvent[] = [];
   const strings = new StringEscapeMemo();
   for (const event of events) {
-    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.body.id);
+    const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.id);
     const outcome = serializeEvent(event, maxEventBytes, spanId, strings);
     if (outcome.ok) out.push(outcome.serialized);
   }
@@ -121,7 +121,8 @@ function keep(span: ReadableSpan, predicate: (span: ReadableSpan) => boolean, lo
 }
 
 /** Observation ids are the span id, or `<spanId>-e<n>` for an OTel span event. */
-function spanIdOf(observationId: string): string {
-  const dash = observationId.indexOf('-');
-  return dash === -1 ? observationId : observationId.slice(0, dash);
+/** The span an observation event came from: every envelope id of a span starts with the span's id and a dash. */
+function spanIdOf(envelopeId: string): string {
+  const dash = envelopeId.indexOf('-');
+  return dash === -1 ? envelopeId : envelopeId.slice(0, dash);
 }

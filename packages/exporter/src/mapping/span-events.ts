@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { IngestionEvent, ObservationBody } from '../wire/ingestion-event.js';
 import { EXCEPTION_EVENT, EXCEPTION_MESSAGE, EXCEPTION_TYPE } from './attribute-names.js';
@@ -22,9 +23,17 @@ export function exceptionMessage(events: readonly TimedEvent[]): string | undefi
 }
 
 /**
+ * The observation id of a span's `index`-th event sent: 16 hex digits derived from the span id, like a span id, so
+ * both paths give the event the same id (the OTLP path sends it as a span of its own, see delivery/otlp).
+ */
+export function spanEventId(spanId: string, index: number): string {
+  return createHash('sha1').update(`${spanId}-e${index}`).digest('hex').slice(0, 16);
+}
+
+/**
  * Each OTel span event except `exception` (and the GenAI message events already mapped into the observation's
- * input/output) as an `event-create` observation under the span, appended to `out`. Ids are `<spanId>-e<index>`
- * (index among the events sent), so a retried batch repeats them.
+ * input/output) as an `event-create` observation under the span, appended to `out`. Ids are
+ * {@link spanEventId}(spanId, index among the events sent), so a retried batch repeats them.
  */
 export function appendSpanEvents(ctx: SpanMappingContext, out: IngestionEvent[]): void {
   const events = ctx.span.events ?? [];
@@ -33,7 +42,9 @@ export function appendSpanEvents(ctx: SpanMappingContext, out: IngestionEvent[])
   for (const event of events) {
     if (event.name === EXCEPTION_EVENT) continue;
     if (conventions !== undefined && conventions.isEventConsumed(event)) continue;
-    const id = `${ctx.spanId}-e${index++}`;
+    const id = spanEventId(ctx.spanId, index);
+    // The envelope id starts with the span's id, as every envelope id of the span does.
+    const envelopeId = `${ctx.spanId}-e${index++}-event-create`;
     const body: ObservationBody = {
       id,
       traceId: ctx.traceId,
@@ -56,6 +67,6 @@ export function appendSpanEvents(ctx: SpanMappingContext, out: IngestionEvent[])
     }
     if (ctx.version !== undefined) body.version = ctx.version;
     if (ctx.environment !== undefined) body.environment = ctx.environment;
-    out.push({ id: `${id}-event-create`, timestamp: ctx.endTime, type: 'event-create', body });
+    out.push({ id: envelopeId, timestamp: ctx.endTime, type: 'event-create', body });
   }
 }

@@ -29,6 +29,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { createRecorder, type SpanSpec } from '../mapping/span-fixtures.js';
 import { mapSpans, metadataAttributes, observationNamed } from './convention-helpers.js';
+import { spanEventId } from '../../src/mapping/span-events.js';
 
 /* OpenTelemetry GenAI semantic-convention spans; every name from @opentelemetry/semantic-conventions. */
 
@@ -165,7 +166,7 @@ describe('GenAI semantic conventions', () => {
     expect(observation.body.output).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'Hey' }] }]);
     const events = mapped.observations.filter((o) => o.type === 'event-create');
     expect(events.map((e) => e.body.name)).toEqual(['retry']);
-    expect(events[0]!.body.id).toBe(`${observation.body.id}-e0`);
+    expect(events[0]!.body.id).toBe(`${spanEventId(observation.body.id, 0)}`);
   });
 
   it('older per-message span events: messages in order → input, one choice → output', () => {

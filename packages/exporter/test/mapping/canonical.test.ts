@@ -2,6 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createSpanMapper, mergeTraceCreates } from '../../src/mapping/index.js';
 import { END_ISO, REMOTE_PARENT_ID, START_ISO, T0, TRACE_ID, createRecorder, endSpan, mapSpan } from './span-fixtures.js';
+import { spanEventId } from '../../src/mapping/span-events.js';
 
 describe('canonical spans, full output', () => {
   it('a root span written by the facade', () => {
@@ -163,7 +164,7 @@ describe('canonical spans, full output', () => {
         timestamp: END_ISO,
         type: 'event-create',
         body: {
-          id: `${spanId}-e0`,
+          id: `${spanEventId(spanId, 0)}`,
           traceId: TRACE_ID,
           parentObservationId: spanId,
           name: 'message-received',

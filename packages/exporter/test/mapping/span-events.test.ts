@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { END_ISO, T0, createRecorder, mapSpan } from './span-fixtures.js';
+import { spanEventId } from '../../src/mapping/span-events.js';
 
 describe('OTel span events', () => {
   it('each becomes an event-create under the span, with deterministic ids', () => {
@@ -17,7 +18,7 @@ describe('OTel span events', () => {
         timestamp: END_ISO,
         type: 'event-create',
         body: {
-          id: `${spanId}-e0`,
+          id: `${spanEventId(spanId, 0)}`,
           traceId,
           parentObservationId: spanId,
           name: 'cache-miss',
@@ -31,7 +32,7 @@ describe('OTel span events', () => {
         timestamp: END_ISO,
         type: 'event-create',
         body: {
-          id: `${spanId}-e1`,
+          id: `${spanEventId(spanId, 1)}`,
           traceId,
           parentObservationId: spanId,
           name: 'retry',
@@ -58,7 +59,7 @@ describe('OTel span events', () => {
     const { spanId } = span.spanContext();
     const { events, observation } = mapSpan(span);
     const ids = events.filter((e) => e.type === 'event-create').map((e) => e.body.id);
-    expect(ids).toEqual([`${spanId}-e0`, `${spanId}-e1`]);
+    expect(ids).toEqual([`${spanEventId(spanId, 0)}`, `${spanEventId(spanId, 1)}`]);
     expect(observation.body.statusMessage).toBe('boom');
   });
 

@@ -16,6 +16,10 @@ type MappedEvent = ReturnType<SpanMapper['map']>[number];
 
 const MAX_REASONS = 3;
 
+function isSpanEvent(event: MappedEvent, spanId: string): boolean {
+  return event.type === 'event-create' && event.body.id !== spanId;
+}
+
 /**
  * Turns OTLP spans into stored events with the exporter's own mapping (one mapper for the receiver's lifetime, as an
  * exporter has one), so a trace looks the same whichever path delivered it. Trace-creates are merged per request.
@@ -43,7 +47,8 @@ export class OtlpIngestor {
       for (const scopeSpans of resourceSpans.scopeSpans) {
         const scope = toScope(scopeSpans.scope, scopeSpans.schemaUrl);
         for (const span of scopeSpans.spans) {
-          const mapped = this.mapper.map(toReadableSpan(span, resource, scope));
+          // The server makes one observation per span: span events become none (the exporter sends them as spans).
+          const mapped = this.mapper.map(toReadableSpan(span, resource, scope)).filter((event) => !isSpanEvent(event, span.spanId));
           // The mapping returns at least the span's observation unless it failed (and then reported a note).
           if (mapped.length === 0) unmapped++;
           for (const event of mapped) {

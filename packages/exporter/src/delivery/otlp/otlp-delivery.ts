@@ -10,6 +10,11 @@ export interface OtlpDeliveryOptions {
   endpoint: string;
   encoding: OtlpEncoding;
   maxBatchBytes: number;
+  /**
+   * Spans sent along with a span and settled with it (its span events as spans of their own: the server keeps no
+   * span events). Their own outcome is not reported.
+   */
+  companionsOf?: (span: ReadableSpan) => readonly ReadableSpan[];
 }
 
 /**
@@ -30,10 +35,24 @@ export class OtlpDelivery {
    */
   async deliver(spans: readonly ReadableSpan[], deadline: number, reservation?: Reservation): Promise<Map<ReadableSpan, EventOutcome>> {
     const outcomes = new Map<ReadableSpan, EventOutcome>();
-    const encoded = await encodeOtlpBatches([...spans], this.options.encoding, this.options.maxBatchBytes);
+    const settle = (span: ReadableSpan, outcome: EventOutcome) => {
+      if (!companions.has(span)) outcomes.set(span, outcome);
+    };
+    const companions = new Set<ReadableSpan>();
+    const all: ReadableSpan[] = [...spans];
+    const { companionsOf } = this.options;
+    if (companionsOf) {
+      for (const span of spans) {
+        for (const companion of companionsOf(span)) {
+          companions.add(companion);
+          all.push(companion);
+        }
+      }
+    }
+    const encoded = await encodeOtlpBatches(all, this.options.encoding, this.options.maxBatchBytes);
     const queue = encoded.filter((batch) => {
       if (!reservation || reservation.take(batch.body.length)) return true;
-      for (const span of batch.spans) outcomes.set(span, { kind: 'dropped', reason: 'memory-cap' });
+      for (const span of batch.spans) settle(span, { kind: 'dropped', reason: 'memory-cap' });
       return false;
     });
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
@@ -50,7 +69,7 @@ export class OtlpDelivery {
       // OTLP has no per-span answer: a 207 would be a server of another kind; count it as accepted like any 2xx.
       // An unknown answer is not resent: spans carry no envelope id a server dedups by, so they are dead-lettered.
       const outcome: EventOutcome = answer.kind === 'settled' || answer.kind === 'unknown' ? answer.outcome : { kind: 'accepted' };
-      for (const span of batch.spans) outcomes.set(span, outcome);
+      for (const span of batch.spans) settle(span, outcome);
     }
     return outcomes;
   }

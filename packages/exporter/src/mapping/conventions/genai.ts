@@ -249,6 +249,11 @@ export const toolArgumentsInput: IoSource = attributeIo([TOOL_CALL_ARGUMENTS], '
 export const toolResultOutput: IoSource = attributeIo([TOOL_CALL_RESULT], 'json');
 
 /** Does the span have events this convention reads (so the convention layer must run even without attributes)? */
+/** A GenAI span event the mapping reads as the observation's input or output (not an event observation). */
+export function isGenAiMessageEvent(name: string): boolean {
+  return name === OPERATION_DETAILS_EVENT || name === CHOICE_EVENT || MESSAGE_EVENT_ROLES.has(name);
+}
+
 export function hasGenAiEvent(events: readonly TimedEvent[]): boolean {
   for (const event of events) if (event.name.startsWith('gen_ai.')) return true;
   return false;
