@@ -1,5 +1,6 @@
 export { langfuse, type Langfuse } from './facade/langfuse.js';
 export { observe, type ObserveOptions } from './facade/observe.js';
+export { propagateAttributes, type PropagatedAttributes } from './facade/propagate-attributes.js';
 export type {
   CostDetails,
   EventOptions,
@@ -23,7 +24,7 @@ export { createLangfuseSpanProcessor, type LangfuseSpanProcessor } from './setup
 export type { FlushOptions } from './setup/flush-options.js';
 export { withLangfuseFlush, type LangfuseFlushOptions } from './serverless/with-langfuse-flush.js';
 export type { WaitUntil } from './serverless/wait-until.js';
-export type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode } from './setup/setup-options.js';
+export type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode, RegisterGlobal } from './setup/setup-options.js';
 export { injectTraceContext, extractTraceContext, withTraceContext, type PropagationOptions } from './propagation/trace-context.js';
 export type { TraceCarrier, HeadersLike } from './propagation/carrier.js';
 export { withTraceId } from './propagation/with-trace-id.js';

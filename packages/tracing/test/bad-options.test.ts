@@ -38,7 +38,7 @@ const WARNS: readonly [keyof LangfuseSetupOptions, unknown, RegExp][] = [
   ['maxQueueSize', 0, /maxQueueSize 0 is invalid \(must be an integer >= 1\); using 2048/],
   ['enabled', 'yes', /enabled "yes" is invalid \(must be true or false\); using true/],
   ['sampleRate', 2, /sampleRate 2 is invalid \(must be a number in 0\.\.1\); using 1/],
-  ['registerGlobal', 'yes', /registerGlobal "yes" is invalid \(must be true or false\); using false/],
+  ['registerGlobal', 'yes', /registerGlobal "yes" is invalid \(must be 'auto', true or false\); using 'auto'/],
   ['serviceName', 42, /serviceName 42 is invalid \(must be a non-empty string\); using "/],
   ['resource', 'svc', /resource "svc" is invalid \(must be an OTel Resource or an object of attributes\); using the default resource/],
   ['spanProcessors', 'console', /spanProcessors "console" is invalid \(must be an array of SpanProcessors\); using none/],

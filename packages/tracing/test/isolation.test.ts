@@ -36,6 +36,10 @@ describe('isolated mode next to a foreign global provider', () => {
     const handle = setup({ mode: 'sync' });
     expect(handle.registeredGlobally).toBe(false);
     expect(globalDelegate()).toBe(foreign.provider);
+    // Never silent: one warning says that global-tracer spans go to the other provider, and what to add to it.
+    const warnings = logs().lines.filter((l) => l.level === 'warn' && l.message.includes('another TracerProvider is registered globally'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain('createLangfuseSpanProcessor()');
 
     const foreignTracer = trace.getTracer('web-framework');
     let traceId = '';
@@ -77,18 +81,42 @@ describe('isolated mode next to a foreign global provider', () => {
     expect(logs().text()).not.toContain('duplicate registration');
   });
 
-  it('installs a context manager where none exists and registers nothing global by default', async () => {
+  it('registerGlobal: false registers nothing global and says nothing about it', async () => {
+    const foreign = registerForeignProvider();
+    setup({ mode: 'sync', registerGlobal: false });
+    expect(globalDelegate()).toBe(foreign.provider);
+    expect(logs().lines.filter((l) => l.level === 'warn')).toEqual([]);
+  });
+
+  it('installs a context manager where none exists; isolated with registerGlobal: false', async () => {
     expect(globalContextManager()).not.toBeInstanceOf(AsyncLocalStorageContextManager);
-    const handle = setup({ mode: 'sync' });
+    const handle = setup({ mode: 'sync', registerGlobal: false });
     expect(globalDelegate()).not.toBe(handle.provider);
     expect(propagation.fields()).toEqual([]);
     expect(globalContextManager()).toBeInstanceOf(AsyncLocalStorageContextManager);
     // Spans nest: the context manager was installed.
     const nested = langfuse.trace({ name: 'outer' }, (t) => langfuse.span({ name: 'inner' }, () => langfuse.currentObservation() !== t.rootObservation));
     expect(nested).toBe(true);
-    const second = setupFor(receiver(), { mode: 'sync' });
+    const second = setupFor(receiver(), { mode: 'sync', registerGlobal: false });
     expect(logs().text()).not.toContain('duplicate registration');
     await second.shutdown();
+  });
+
+  it("by default the provider becomes global when the slot is free, so the global tracer's spans reach Langfuse", async () => {
+    const handle = setup({ mode: 'sync', exportPolicy: 'all' });
+    expect(handle.registeredGlobally).toBe(true);
+    expect(globalDelegate()).toBe(handle.provider);
+    const span = trace.getTracer('ai').startSpan('ai.generateText');
+    span.end();
+    await handle.forceFlush();
+    expect(observations(receiver().events()).map((e) => e.body['name'])).toEqual(['ai.generateText']);
+    // A second setup takes the slot over from the first; shutting down releases it.
+    const second = setupFor(receiver(), { mode: 'sync' });
+    expect(second.registeredGlobally).toBe(true);
+    expect(globalDelegate()).toBe(second.provider);
+    expect(logs().lines.filter((l) => l.level === 'warn')).toEqual([]);
+    await second.shutdown();
+    expect(globalDelegate()).not.toBe(second.provider);
   });
 
   it('leaves a context manager someone else registered in place, and nests through it', async () => {

@@ -80,7 +80,7 @@ for (let i = 0; i < 5; i++) {
 describe('process exit', () => {
   it('a process that simply ends (no flush, no shutdown) still delivers every queued span in batch mode', async () => {
     const result = await runChild(`
-tracing.setupLangfuse({ mode: 'batch', flushInterval: 3600 });
+tracing.setupLangfuse({ mode: 'batch', flushInterval: 900 });
 ${CREATE_TRACES}
 `);
     expect(result.stderr).toBe('');
@@ -104,7 +104,7 @@ ${CREATE_TRACES}
 
   it('the documented SIGTERM pattern delivers everything before exiting', async () => {
     const result = await runChild(`
-const handle = tracing.setupLangfuse({ mode: 'batch', flushInterval: 3600 });
+const handle = tracing.setupLangfuse({ mode: 'batch', flushInterval: 900 });
 const keepAlive = setInterval(() => {}, 1000); // a server would keep the process alive
 process.once('SIGTERM', () => {
   clearInterval(keepAlive);

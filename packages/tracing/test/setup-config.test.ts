@@ -16,7 +16,7 @@ describe('resolveSetupConfig', () => {
       maxQueueSize: 2048,
       exportTimeoutMillis: 30_000,
       sampleRate: undefined,
-      registerGlobal: false,
+      registerGlobal: 'auto',
       shutdownTimeoutMs: 5000,
       flushOnExit: true,
       warnings: [],

@@ -14,3 +14,6 @@ export const REMOTE_PARENT_KEY = createContextKey('@otel-langfuse/tracing remote
  * the trace's root (named, never parented to the placeholder).
  */
 export const GIVEN_TRACE_ID_KEY = createContextKey('@otel-langfuse/tracing given trace id');
+
+/** The innermost `propagateAttributes` scope: attributes every span started inside it carries. */
+export const PROPAGATED_KEY = createContextKey('@otel-langfuse/tracing propagated attributes');

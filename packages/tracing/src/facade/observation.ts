@@ -9,6 +9,7 @@ import { addIoAttributes, addObservationAttributes } from './observation-attribu
 import { ObservationContext } from './observation-context.js';
 import { observationType } from './observation-type.js';
 import type { OpenObservation } from './open-observation.js';
+import { propagatedScopeOf } from './propagate-attributes.js';
 import { readStartFields, readTraceFields } from './read-fields.js';
 import { resolveParent } from './resolve-parent.js';
 import { runObservation } from './run-observation.js';
@@ -210,7 +211,12 @@ export function startObservation(request: StartRequest): Observation {
     const observation = new Observation(span, type, parent.context, scope, true, config);
     if (parent.scope === undefined) scope.root = observation;
     // Not a spread: see TraceScope.apply.
-    const attributes: Attributes = Object.assign({}, scope.propagated);
+    // Trace fields of this trace win over those of an enclosing propagateAttributes scope.
+    const outer = propagatedScopeOf(base);
+    const attributes: Attributes =
+      outer === undefined
+        ? Object.assign({}, scope.propagated)
+        : Object.assign({}, outer.attributes, type === 'generation' ? outer.generationAttributes : undefined, scope.propagated);
     attributes[OBSERVATION_TYPE] = type;
     if (parent.asRoot) attributes[AS_ROOT] = 'true';
     if (traceFields !== undefined) {

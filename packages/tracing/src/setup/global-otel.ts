@@ -19,8 +19,23 @@ export function ensureContextManager(): void {
   if (!context.setGlobalContextManager(manager)) manager.disable();
 }
 
-/** Registers `provider` globally, plus W3C propagators where none exist. False when another provider is there. */
-export function registerGlobally(provider: TracerProvider): boolean {
+interface ProxyProvider {
+  getDelegate(): TracerProvider;
+}
+
+/** The provider behind the API's global proxy, when one is registered. */
+function globalDelegate(): TracerProvider | undefined {
+  if (!hasGlobalTracerProvider()) return undefined;
+  const proxy = trace.getTracerProvider() as TracerProvider & Partial<ProxyProvider>;
+  return typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy;
+}
+
+/**
+ * Registers `provider` globally, plus W3C propagators where none exist. False when another provider is there;
+ * `replacing` (the provider of the setup this one replaces) is not another: its registration is released first.
+ */
+export function registerGlobally(provider: TracerProvider, replacing?: TracerProvider): boolean {
+  if (replacing !== undefined && globalDelegate() === replacing) trace.disable();
   if (hasGlobalTracerProvider()) return false;
   if (!trace.setGlobalTracerProvider(provider)) return false;
   if (!hasGlobalPropagator()) {
@@ -29,4 +44,9 @@ export function registerGlobally(provider: TracerProvider): boolean {
     );
   }
   return true;
+}
+
+/** Releases the global slot if `provider` holds it (its setup shut down): the API's tracers become no-ops again. */
+export function releaseGlobal(provider: TracerProvider): void {
+  if (globalDelegate() === provider) trace.disable();
 }

@@ -18,6 +18,7 @@ import { QueueLimit, TakenCounter } from './queue-limit.js';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 import { settlesWithin } from './with-timeout.js';
+import { applyPropagatedAttributes } from './propagated-attributes.js';
 
 /** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
 export interface LangfuseSpanProcessor extends SpanProcessor {
@@ -96,6 +97,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    if (this.disabledBecause === undefined) applyPropagatedAttributes(span, parentContext);
     this.inner.onStart(span, parentContext);
   }
 

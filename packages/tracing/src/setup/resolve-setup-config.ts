@@ -1,6 +1,6 @@
 import { quoteValue } from '@otel-langfuse/exporter';
 import { envBoolean, envText, type Env } from './env.js';
-import type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode } from './setup-options.js';
+import type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode, RegisterGlobal } from './setup-options.js';
 
 export const PROCESSOR_DEFAULTS = {
   flushAt: 512,
@@ -27,7 +27,7 @@ export interface ResolvedProcessorConfig {
 
 export interface ResolvedSetupConfig extends ResolvedProcessorConfig {
   sampleRate: number | undefined;
-  registerGlobal: boolean;
+  registerGlobal: RegisterGlobal;
   shutdownTimeoutMs: number;
   flushOnExit: boolean;
   baggageKeys: string[];
@@ -66,6 +66,12 @@ function pick(
 }
 
 /** A boolean option; anything else is reported with the value used instead. */
+function registerGlobalOption(option: unknown, warnings: string[]): RegisterGlobal {
+  if (option === 'auto' || typeof option === 'boolean') return option;
+  if (option !== undefined) warnings.push(`registerGlobal ${quoteValue(option)} is invalid (must be 'auto', true or false); using 'auto'`);
+  return 'auto';
+}
+
 function booleanOption(option: unknown, name: string, fallback: boolean, warnings: string[]): boolean {
   if (typeof option === 'boolean') return option;
   if (option !== undefined) warnings.push(`${name} ${quoteValue(option)} is invalid (must be true or false); using ${fallback}`);
@@ -145,7 +151,7 @@ export function resolveSetupConfig(options: LangfuseSetupOptions, env: Env = pro
   const sampleRate = pick(options.sampleRate, 'sampleRate', (n) => Number.isFinite(n) && n >= 0 && n <= 1, 'a number in 0..1', ['LANGFUSE_SAMPLE_RATE'], env, warnings, 1);
   const shutdownTimeoutMs =
     pick(options.shutdownTimeoutMs, 'shutdownTimeoutMs', nonNegative, 'a number >= 0', [], env, warnings, DEFAULT_SHUTDOWN_TIMEOUT_MS) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
-  const registerGlobal = booleanOption(options.registerGlobal, 'registerGlobal', false, warnings);
+  const registerGlobal = registerGlobalOption(options.registerGlobal, warnings);
   const flushOnExit = booleanOption(options.flushOnExit, 'flushOnExit', true, warnings);
   const baggageKeys = resolveBaggageKeys(options.baggageKeys, warnings);
   if (options.spanProcessors !== undefined) {

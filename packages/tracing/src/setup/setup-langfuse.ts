@@ -3,13 +3,14 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { ExporterStats } from '@otel-langfuse/exporter';
 import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
 import { describeCaught, log } from '../logger.js';
+import { processWide } from '../process-wide.js';
 import { TRACER_NAME, TRACING_VERSION } from '../version.js';
 import { buildResource } from './build-resource.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { flushBeforeExit } from './exit-flush.js';
 import { noticeUnsentAtExit } from './exit-notice.js';
 import { DEFAULT_FLUSH_TIMEOUT_MS, timeoutOf, type FlushOptions } from './flush-options.js';
-import { ensureContextManager, registerGlobally } from './global-otel.js';
+import { ensureContextManager, registerGlobally, releaseGlobal } from './global-otel.js';
 import { buildLangfuseSpanProcessor, reportConfig, type AbortableSpanProcessor } from './langfuse-span-processor.js';
 import { LangfuseSampler } from './langfuse-sampler.js';
 import { resolveSetupConfig, type ResolvedSetupConfig } from './resolve-setup-config.js';
@@ -111,6 +112,7 @@ class ActiveSetup implements LangfuseHandle {
     this.removeExitFlush?.();
     this.removeExitNotice();
     uninstallFacadeConfig(this.facade);
+    if (this.registeredGlobally) releaseGlobal(this.provider);
     const share = Math.min(ABORTED_SHUTDOWN_GRACE_MS, timeoutMs / 2);
     const done = this.provider.shutdown().catch((error: unknown) => log.debug(`shutdown: ${describeCaught(error)}`));
     if (!(await settlesWithin(done, timeoutMs - share))) {
@@ -172,10 +174,8 @@ function start(options: LangfuseSetupOptions, config: ResolvedSetupConfig): Acti
     sampler,
   });
   ensureContextManager();
-  registeredGlobally = config.registerGlobal && registerGlobally(provider);
-  if (config.registerGlobal && !registeredGlobally) {
-    log.warn('registerGlobal: another TracerProvider is registered globally and was left alone; Langfuse tracing stays isolated');
-  }
+  registeredGlobally = config.registerGlobal !== false && registerGlobally(provider, setups.current?.provider);
+  if (config.registerGlobal !== false && !registeredGlobally) warnGlobalTaken(config.registerGlobal);
   const facade: FacadeConfig = {
     scores: {
       score: (score) => processor.score(score),
@@ -230,17 +230,31 @@ export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandl
   return next;
 }
 
-let current: ActiveSetup | DisabledSetup | undefined;
+/** One per process, like the facade's state: `setupLangfuse()` through either build replaces the same setup. */
+const setups = processWide<{ current: LangfuseHandle & { readonly isShutDown: boolean } | undefined }>('setups', () => ({ current: undefined }));
 
 /** The most recent setup, if any (what `withLangfuseFlush` flushes when not told which). */
 export function currentSetup(): LangfuseHandle | undefined {
-  return current;
+  return setups.current;
+}
+
+/**
+ * Another provider holds the global slot: the facade's spans reach Langfuse, but those of instrumentation that uses
+ * the global tracer go to that provider only. Said once, with what to add.
+ */
+function warnGlobalTaken(setting: true | 'auto'): void {
+  const fix =
+    'spans of instrumentation that uses the global tracer (Vercel AI SDK, OpenLLMetry, HTTP auto-instrumentation) go to it, not to Langfuse. ' +
+    "To send them to Langfuse too, add createLangfuseSpanProcessor() from '@otel-langfuse/tracing' to that provider's span processors " +
+    "(e.g. new NodeSDK({ spanProcessors: [createLangfuseSpanProcessor()] })); to silence this, pass registerGlobal: false";
+  const lead = setting === true ? 'registerGlobal: another TracerProvider is registered globally and was left alone; ' : 'another TracerProvider is registered globally (left alone; langfuse.trace() still reaches Langfuse): ';
+  log.once('warn', `global-provider-taken-${String(setting)}`, lead + fix);
 }
 
 /** The most recent setup wins; the one it replaces is shut down, so providers, exporters and exit listeners don't pile up. */
 function replaceCurrent(next: ActiveSetup | DisabledSetup): void {
-  const previous = current;
-  current = next;
+  const previous = setups.current;
+  setups.current = next;
   if (previous === undefined || previous.isShutDown) return;
   if (previous.enabled) log.once('info', 'setup-replaced', 'setupLangfuse() was called again: the previous setup was flushed and shut down');
   void previous.shutdown();

@@ -38,6 +38,9 @@ export interface LangfuseSpanProcessorOptions extends LangfuseExporterOptions {
 }
 
 /** Options of {@link setupLangfuse}. */
+/** See {@link LangfuseSetupOptions.registerGlobal}. */
+export type RegisterGlobal = boolean | 'auto';
+
 export interface LangfuseSetupOptions extends LangfuseSpanProcessorOptions {
   /**
    * Runs on input, output and metadata. The facade applies it before a value reaches a span (a throwing or
@@ -53,11 +56,13 @@ export interface LangfuseSetupOptions extends LangfuseSpanProcessorOptions {
    */
   sampleRate?: number;
   /**
-   * Register the provider as the global TracerProvider (and W3C propagators where none exist), so other
-   * instrumentation's spans reach Langfuse too. Refused, with a warning, when another provider is registered.
-   * Default false: isolated, nothing global is replaced.
+   * Whether the provider becomes the global TracerProvider (with W3C propagators where none exist), so spans of
+   * instrumentation that uses the global tracer (the Vercel AI SDK, OpenLLMetry, HTTP auto-instrumentation) reach
+   * Langfuse too. `'auto'` (default): when no other provider holds the global slot; when one does (Sentry, Datadog,
+   * NodeSDK, @vercel/otel), it is left alone and one warning says what to add to it. `true`: the same, but the
+   * warning is about the refusal. `false`: isolated, nothing global is touched, no warning.
    */
-  registerGlobal?: boolean;
+  registerGlobal?: RegisterGlobal;
   /** `service.name` of the resource. Default `OTEL_SERVICE_NAME`, else OTel's default. */
   serviceName?: string;
   /**
