@@ -10,6 +10,7 @@ import { OtlpDelivery } from './delivery/otlp/otlp-delivery.js';
 import { OTLP_CONTENT_TYPES } from './delivery/otlp/otlp-encoding.js';
 import { createOtlpSpanView } from './delivery/otlp/otlp-span-view.js';
 import { spanEventSpans } from './delivery/otlp/span-event-spans.js';
+import { createTraceUpdateCarry } from './delivery/otlp/trace-update-carry.js';
 import { SpanDelivery } from './delivery/span-delivery.js';
 import { TransportRoute } from './delivery/transport-route.js';
 import type { ComponentLogger } from './diagnostics/component-logger.js';
@@ -135,7 +136,8 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     onMaskFailure,
     note: createNote(onMappingNote),
   });
-  const maskForOtlp = (spans: readonly ReadableSpan[]) => spans.map(otlpView);
+  const carryTraceUpdates = createTraceUpdateCarry();
+  const maskForOtlp = (spans: readonly ReadableSpan[]) => carryTraceUpdates(spans.map(otlpView));
 
   const deadLetterFile = config.deadLetterPath === undefined ? undefined : new DeadLetterFile(config.deadLetterPath, config.deadLetterMaxBytes, log);
   const deadLetter = new DeadLetter({

@@ -16,13 +16,18 @@ import {
   type PayloadSpec,
 } from './otlp-payloads.js';
 import { useReceiver } from './use-receiver.js';
+import { asLegacyTableTraceCreate } from '../src/otlp/legacy-table-trace-update.js';
 
 /** What the exporter's legacy path would send for these spans in one batch. */
 function expectedEvents(payload: PayloadSpec): unknown[] {
   const mapper = createSpanMapper({});
   // The server keeps no span events on OTLP: only each span's own observation (and trace-creates).
   return mergeTraceCreates(
-    toReadableSpans(payload).flatMap((span) => mapper.map(span).filter((event) => event.type !== 'event-create' || event.body.id === span.spanContext().spanId)),
+    toReadableSpans(payload).flatMap((span) => mapper
+        .map(span)
+        .filter((event) => event.type !== 'event-create' || event.body.id === span.spanContext().spanId)
+        // A v3 server stamps trace-creates with the span's start and makes children's trace-creates whole updates.
+        .map((event) => asLegacyTableTraceCreate(event, span.parentSpanContext === undefined))),
   );
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { exportOtlp } from './otlp-client.js';
 import type { ReadableSpan } from './otlp-payloads.js';
 import { useReceiver } from './use-receiver.js';
+import { asLegacyTableTraceCreate } from '../src/otlp/legacy-table-trace-update.js';
 
 // Real SDK spans serialized by OpenTelemetry's own @opentelemetry/otlp-transformer (what the exporter's OTLP transport
 // sends). The receiver package does not depend on the SDK, so the modules are loaded from the exporter package,
@@ -127,7 +128,11 @@ function expectedEvents(spans: ReadableSpan[]): unknown[] {
   const mapper = createSpanMapper({});
   // The server keeps no span events on OTLP: only each span's own observation (and trace-creates).
   return mergeTraceCreates(
-    spans.flatMap((span) => mapper.map(span).filter((event) => event.type !== 'event-create' || event.body.id === span.spanContext().spanId)),
+    spans.flatMap((span) => mapper
+        .map(span)
+        .filter((event) => event.type !== 'event-create' || event.body.id === span.spanContext().spanId)
+        // A v3 server stamps trace-creates with the span's start and makes children's trace-creates whole updates.
+        .map((event) => asLegacyTableTraceCreate(event, span.parentSpanContext === undefined))),
   );
 }
 

@@ -117,15 +117,15 @@ describe('server modes and the two ingestion paths', () => {
     expect(reply.successes).toEqual([{ id: span.id, status: 201 }]);
   });
 
-  it('v3 accepts traces on both paths, and both give the same stored events', async () => {
+  it('v3 accepts traces on both paths, and both give the same stored traces', async () => {
     receiver = await startReceiver({ mode: 'v3' });
     const { payload, events } = spansAndEvents();
     const legacy = await ingest(receiver, events);
     expect(legacy.errors).toEqual([]);
-    const viaLegacy = receiver.events();
+    const viaLegacy = receiver.traces();
     receiver.reset();
     await exportOtlp(receiver, toOtlpProtobuf(payload));
-    expect(receiver.events()).toEqual(viaLegacy);
+    expect(receiver.traces()).toEqual(viaLegacy);
     expect(receiver.requests().map((record) => [record.endpoint, record.status])).toEqual([['otlp', 200]]);
   });
 

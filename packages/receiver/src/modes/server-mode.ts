@@ -22,6 +22,14 @@ export interface ModeRejection {
   error: string;
 }
 
+/**
+ * Whether the server's OTLP path writes the legacy tables (v3; v4 in `legacy`/`dual` write mode, which the receiver
+ * imitates as 'v3'), where each span carrying trace attributes becomes a whole trace update.
+ */
+export function writesLegacyTables(policy: ModePolicy): boolean {
+  return policy.mode === 'v3';
+}
+
 /** Whether the server has `POST /api/public/otel/v1/traces` (Langfuse >= 3.22). */
 export function acceptsOtlp(policy: ModePolicy): boolean {
   return policy.mode !== 'v2';

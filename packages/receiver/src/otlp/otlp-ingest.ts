@@ -1,4 +1,6 @@
-import { createSpanMapper, mergeTraceCreates, type MappingNote, type SpanMapper } from '@otel-langfuse/exporter/mapping';
+import { AS_ROOT, createSpanMapper, mergeTraceCreates, type MappingNote, type SpanMapper } from '@otel-langfuse/exporter/mapping';
+import { writesLegacyTables } from '../modes/server-mode.js';
+import { asLegacyTableTraceCreate } from './legacy-table-trace-update.js';
 import { ingestBatch, type IngestContext } from '../ingestion/ingest-batch.js';
 import { countSpans, type OtlpTraceRequest } from './otlp-model.js';
 import { toReadableSpan, toResource, toScope } from './otlp-span.js';
@@ -41,6 +43,7 @@ export class OtlpIngestor {
     // Envelope id -> index of the span it came from; trace-creates are left out (a merged one has many sources).
     const spanOfEvent = new Map<string, number>();
     let spanIndex = 0;
+    const legacyTables = writesLegacyTables(this.context.policy);
     let unmapped = 0;
     for (const resourceSpans of request.resourceSpans) {
       const resource = toResource(resourceSpans.resource, resourceSpans.schemaUrl);
@@ -48,7 +51,12 @@ export class OtlpIngestor {
         const scope = toScope(scopeSpans.scope, scopeSpans.schemaUrl);
         for (const span of scopeSpans.spans) {
           // The server makes one observation per span: span events become none (the exporter sends them as spans).
-          const mapped = this.mapper.map(toReadableSpan(span, resource, scope)).filter((event) => !isSpanEvent(event, span.spanId));
+          const readable = toReadableSpan(span, resource, scope);
+          let mapped = this.mapper.map(readable).filter((event) => !isSpanEvent(event, span.spanId));
+          if (legacyTables) {
+            const isRoot = readable.parentSpanContext === undefined || readable.attributes[AS_ROOT] === true || readable.attributes[AS_ROOT] === 'true';
+            mapped = mapped.map((event) => asLegacyTableTraceCreate(event, isRoot));
+          }
           // The mapping returns at least the span's observation unless it failed (and then reported a note).
           if (mapped.length === 0) unmapped++;
           for (const event of mapped) {
