@@ -31,3 +31,19 @@ describe('a v3 server over OTLP', () => {
     expect(receiver().trace(root.traceId)?.trace).toMatchObject({ public: true, release: 'r-root', userId: 'u-1' });
   });
 });
+
+describe('invalid raw attributes over OTLP', () => {
+  const receiver = useReceiver({ mode: 'v3' });
+
+  it.each([
+    ['a prompt name without version', { 'langfuse.observation.prompt.name': 'p' }],
+    ['a prompt version as text', { 'langfuse.observation.prompt.name': 'p', 'langfuse.observation.prompt.version': '3' }],
+    ['a fractional prompt version', { 'langfuse.observation.prompt.name': 'p', 'langfuse.observation.prompt.version': 1.5 }],
+    ['a numeric completion start time', { 'langfuse.observation.completion_start_time': 1_700_000_000_000 }],
+  ])('drop the observation on a v3 server (%s), as its schema does', async (_name, attributes) => {
+    const span = simpleSpan({ attributes: { 'langfuse.observation.type': 'generation', ...attributes } });
+    const kept = simpleSpan({ traceId: span.traceId, parentSpanId: span.spanId });
+    await exportOtlp(receiver(), toOtlpProtobuf({ spans: [span, kept] }));
+    expect(receiver().trace(span.traceId)?.observations.map((o) => o.id)).toEqual([kept.spanId]);
+  });
+});

@@ -1,6 +1,7 @@
 import { AS_ROOT, createSpanMapper, mergeTraceCreates, type MappingNote, type SpanMapper } from '@otel-langfuse/exporter/mapping';
 import { writesLegacyTables } from '../modes/server-mode.js';
 import { asLegacyTableTraceCreate } from './legacy-table-trace-update.js';
+import { serverRefusal } from './server-refused-attributes.js';
 import { ingestBatch, type IngestContext } from '../ingestion/ingest-batch.js';
 import { countSpans, type OtlpTraceRequest } from './otlp-model.js';
 import { toReadableSpan, toResource, toScope } from './otlp-span.js';
@@ -53,6 +54,11 @@ export class OtlpIngestor {
           // The server makes one observation per span: span events become none (the exporter sends them as spans).
           const readable = toReadableSpan(span, resource, scope);
           let mapped = this.mapper.map(readable).filter((event) => !isSpanEvent(event, span.spanId));
+          const refusal = legacyTables ? serverRefusal(readable.attributes) : undefined;
+          if (refusal !== undefined) {
+            // The observation fails the server's schema later, in its worker: the OTLP answer says nothing of it.
+            mapped = mapped.filter((event) => event.type === 'trace-create');
+          }
           if (legacyTables) {
             const isRoot = readable.parentSpanContext === undefined || readable.attributes[AS_ROOT] === true || readable.attributes[AS_ROOT] === 'true';
             mapped = mapped.map((event) => asLegacyTableTraceCreate(event, isRoot));
