@@ -20,6 +20,8 @@ import type { TraceCreateMemory } from './events/trace-create-memory.js';
 import { DeadLetter } from './losses/dead-letter.js';
 import { DeadLetterFile } from './losses/dead-letter-file.js';
 import { DropSummary } from './losses/drop-summary.js';
+import { openSpool } from './spool/open-spool.js';
+import type { DiskSpool } from './spool/disk-spool.js';
 import { createSpanMapper, type NoteSink } from './mapping/index.js';
 import { createNote } from './mapping/notes.js';
 import { ScoreQueue } from './scores/score-queue.js';
@@ -42,6 +44,8 @@ export interface Pipeline {
   breaker: CircuitBreaker;
   deadLetter: DeadLetter;
   deadLetterFile: DeadLetterFile | undefined;
+  /** The on-disk spool, when `spoolDir` is set and usable. */
+  spool: DiskSpool | undefined;
   summary: DropSummary;
 }
 
@@ -140,7 +144,9 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   const maskForOtlp = (spans: readonly ReadableSpan[]) => carryTraceUpdates(spans.map(otlpView));
 
   const deadLetterFile = config.deadLetterPath === undefined ? undefined : new DeadLetterFile(config.deadLetterPath, config.deadLetterMaxBytes, log);
+  const spool = openSpool(config, breaker, log);
   const deadLetter = new DeadLetter({
+    spool,
     onDrop: config.onDrop,
     file: deadLetterFile,
     log,
@@ -179,6 +185,7 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     breaker,
     deadLetter,
     deadLetterFile,
+    spool,
     summary,
   };
 }

@@ -120,6 +120,7 @@ export class LangfuseSpanExporter implements SpanExporter {
         circuitOpened: pipeline.breaker.opened,
         deadLettered: pipeline.deadLetterFile?.written ?? 0,
         deadLetterSkipped: pipeline.deadLetterFile?.skipped ?? {},
+        ...pipeline.spool?.stats(),
       }),
     });
   }

@@ -85,6 +85,16 @@ export interface LangfuseExporterOptions {
   /** Largest size of the dead-letter file; later records are counted, not written. Env: `LANGFUSE_DEAD_LETTER_MAX_BYTES`. Default 52 428 800 (50 MiB). */
   deadLetterMaxBytes?: number;
   /**
+   * A directory for the on-disk spool: what is given up on for a transient cause (server unreachable, 408/429/5xx
+   * after retries, circuit open, memory cap or queue full during an outage, aborted at a flush or shutdown deadline)
+   * is written there (mode 0600, no key) and sent again in the background once the server answers, also by the next
+   * process started on the same directory. Permanent refusals never go there. A directory that cannot be written:
+   * one warning, no spool. Env: `LANGFUSE_SPOOL_DIR`. Default: no spool (see docs/reliability.md).
+   */
+  spoolDir?: string;
+  /** Largest total size of the spool directory; records beyond it are not spooled (drop newest, `stats().evicted`). Env: `LANGFUSE_SPOOL_MAX_BYTES`. Default 268 435 456 (256 MiB). */
+  spoolMaxBytes?: number;
+  /**
    * Consecutive failed requests (network errors, timeouts, 408/429/5xx after their retries) after which the
    * exporter stops sending for a cool-down; 0 turns the circuit breaker off. Env: `LANGFUSE_CIRCUIT_BREAKER_THRESHOLD`. Default 5.
    */
@@ -141,6 +151,9 @@ export interface ResolvedExporterConfig {
   /** Absolute. */
   deadLetterPath: string | undefined;
   deadLetterMaxBytes: number;
+  /** Absolute. */
+  spoolDir: string | undefined;
+  spoolMaxBytes: number;
   circuitBreakerThreshold: number;
   circuitBreakerCooldownMs: number;
   circuitBreakerMaxCooldownMs: number;
@@ -162,6 +175,7 @@ export const DEFAULTS = {
   exportConcurrency: 1,
   maxBufferedBytes: 64 * 1024 * 1024,
   deadLetterMaxBytes: 50 * 1024 * 1024,
+  spoolMaxBytes: 256 * 1024 * 1024,
   circuitBreakerThreshold: 5,
   circuitBreakerCooldownMs: 10_000,
   circuitBreakerMaxCooldownMs: 300_000,

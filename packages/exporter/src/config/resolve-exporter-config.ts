@@ -20,6 +20,7 @@ const NUMERIC_ENV: Partial<Record<NumericOption, string>> = {
   maxRetries: 'LANGFUSE_MAX_RETRIES',
   maxBufferedBytes: 'LANGFUSE_MAX_BUFFERED_BYTES',
   deadLetterMaxBytes: 'LANGFUSE_DEAD_LETTER_MAX_BYTES',
+  spoolMaxBytes: 'LANGFUSE_SPOOL_MAX_BYTES',
   circuitBreakerThreshold: 'LANGFUSE_CIRCUIT_BREAKER_THRESHOLD',
   circuitBreakerCooldownMs: 'LANGFUSE_CIRCUIT_BREAKER_COOLDOWN_MS',
 };
@@ -38,6 +39,7 @@ const MINIMUMS: Record<NumericOption, number> = {
   exportConcurrency: 1,
   maxBufferedBytes: 65_536,
   deadLetterMaxBytes: 1024,
+  spoolMaxBytes: 65_536,
   circuitBreakerThreshold: 0,
   circuitBreakerCooldownMs: 10,
   circuitBreakerMaxCooldownMs: 10,
@@ -100,16 +102,21 @@ function oneOf<T extends string>(option: unknown, envValue: string | undefined, 
   return fallback;
 }
 
-/** An absolute path for the dead-letter file, or undefined (none configured, or not a usable path: warned). */
-function resolveDeadLetterPath(option: unknown, env: Env, warnings: string[]): string | undefined {
+/** An absolute path for a file or directory option, or undefined (none configured, or not a usable path: warned). */
+function resolvePathOption(
+  option: unknown,
+  envValue: string | undefined,
+  what: { name: string; kind: string; none: string },
+  warnings: string[],
+): string | undefined {
   if (option !== undefined && typeof option !== 'string') {
-    warnings.push(`deadLetterPath ${quoteValue(option)} is invalid (must be a file path); using none (no dead-letter file)`);
+    warnings.push(`${what.name} ${quoteValue(option)} is invalid (must be a ${what.kind}); using none (${what.none})`);
     return undefined;
   }
-  const raw = nonEmpty(option) ?? nonEmpty(env['LANGFUSE_DEAD_LETTER_PATH']);
+  const raw = nonEmpty(option) ?? nonEmpty(envValue);
   if (raw === undefined) return undefined;
   if (raw.includes('\0')) {
-    warnings.push('deadLetterPath is invalid (contains a NUL character); using none (no dead-letter file)');
+    warnings.push(`${what.name} is invalid (contains a NUL character); using none (${what.none})`);
     return undefined;
   }
   return isAbsolute(raw) ? raw : resolve(raw);
@@ -233,7 +240,8 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       transport,
       otlpEncoding,
       onDrop: fn(options.onDrop, 'onDrop'),
-      deadLetterPath: resolveDeadLetterPath(options.deadLetterPath, env, warnings),
+      deadLetterPath: resolvePathOption(options.deadLetterPath, env['LANGFUSE_DEAD_LETTER_PATH'], { name: 'deadLetterPath', kind: 'file path', none: 'no dead-letter file' }, warnings),
+      spoolDir: resolvePathOption(options.spoolDir, env['LANGFUSE_SPOOL_DIR'], { name: 'spoolDir', kind: 'directory path', none: 'no spool' }, warnings),
       network: resolveNetworkConfig(options, env, warnings),
     },
   };

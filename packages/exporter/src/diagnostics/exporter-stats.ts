@@ -42,11 +42,24 @@ export interface ExporterStats {
   deadLettered: number;
   /** Records not written to the dead-letter file, by reason (`file-full`, `buffer-full`, `write-error`, `closed`). */
   deadLetterSkipped: Record<string, number>;
+  /** Spool (`spoolDir`), in records (events on the legacy path, spans on OTLP); all 0 without one. Records written to the spool. */
+  spooled: number;
+  /** Spooled records the server accepted when the spool sent them again (this process). */
+  resumed: number;
+  /** Bytes of segments in the spool directory now. */
+  spoolBytes: number;
+  /** Records not spooled because the spool was full (`spoolMaxBytes`; the newest are dropped) or its disk failed. */
+  evicted: number;
+  /** Records skipped when a segment was read back: torn, truncated or failing their checksum. */
+  corrupt: number;
 }
+
+/** The spool's figures of a snapshot. */
+type SpoolFields = 'spooled' | 'resumed' | 'spoolBytes' | 'evicted' | 'corrupt';
 
 /** The extra, live figures of a snapshot. */
 export type LiveStats = Pick<ExporterStats, 'exportsInFlight' | 'transport'> &
-  Partial<Pick<ExporterStats, 'bufferedBytes' | 'peakBufferedBytes' | 'circuitState' | 'circuitOpened' | 'deadLettered' | 'deadLetterSkipped'>>;
+  Partial<Pick<ExporterStats, 'bufferedBytes' | 'peakBufferedBytes' | 'circuitState' | 'circuitOpened' | 'deadLettered' | 'deadLetterSkipped' | SpoolFields>>;
 
 /** Every counter at zero: the stats of an exporter that never ran (e.g. tracing turned off). */
 export function emptyExporterStats(): ExporterStats {
@@ -103,6 +116,11 @@ export class StatsRecorder {
       circuitOpened: 0,
       deadLettered: 0,
       deadLetterSkipped: {},
+      spooled: 0,
+      resumed: 0,
+      spoolBytes: 0,
+      evicted: 0,
+      corrupt: 0,
       ...live,
     };
   }

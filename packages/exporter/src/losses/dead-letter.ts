@@ -5,6 +5,15 @@ import { ingestionLine, otlpLine } from './dead-letter-record.js';
 import { describeError } from '../diagnostics/describe-error.js';
 import type { DeliverableEvent } from '../wire/ingestion-event.js';
 import type { SerializedEvent } from '../events/serialized-event.js';
+import { isTransientReason } from '../spool/transient-reason.js';
+
+/** Where transient losses go to be sent again later (the on-disk spool). */
+export interface SpoolSink {
+  /** Takes the records (dead-letter JSON lines without newline) all or none; false when it cannot (counted there). */
+  tryAdd(records: readonly string[]): boolean;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** An event the exporter gave up on, as it would have been sent on the legacy ingestion path. */
 export type DroppedEvent = DeliverableEvent;
@@ -30,12 +39,17 @@ export interface DeadLetterOptions {
   eventsOf(spans: readonly ReadableSpan[]): SerializedEvent[];
   /** The spans as the OTLP path sends them (the mask applied). */
   maskedForOtlp(spans: readonly ReadableSpan[]): ReadableSpan[];
+  /** Transient losses go here first; only what it refuses goes on to the hook and the file. */
+  spool?: SpoolSink | undefined;
 }
 
 /** Deferred work for spans dropped on the caller's stack is capped; beyond it records are skipped and counted. */
 const MAX_DEFERRED = 64;
 
-/** Hands what the exporter gives up on to the `onDrop` hook and the dead-letter file. Never throws. */
+/**
+ * Hands what the exporter gives up on to the spool when the cause is transient (it will be sent again), else (or
+ * when the spool is full) to the `onDrop` hook and the dead-letter file. Never throws.
+ */
 export class DeadLetter {
   private readonly deferred = new Set<Promise<void>>();
 
@@ -43,12 +57,17 @@ export class DeadLetter {
 
   /** False when there is neither a hook nor a file: callers skip all dead-letter work. */
   get active(): boolean {
-    return this.options.onDrop !== undefined || this.options.file !== undefined;
+    return this.options.onDrop !== undefined || this.options.file !== undefined || this.options.spool !== undefined;
   }
 
   /** Legacy-path events given up on (their JSON is the exact body that would have been sent). */
   events(events: readonly SerializedEvent[], reason: string): void {
     if (events.length === 0 || !this.active) return;
+    if (this.spooled(reason, () => events.map((event) => ingestionLine(event.json, reason, new Date().toISOString())))) return;
+    this.toHookAndFile(events, reason);
+  }
+
+  private toHookAndFile(events: readonly SerializedEvent[], reason: string): void {
     const { file } = this.options;
     if (file) {
       if (file.accepting) {
@@ -81,9 +100,15 @@ export class DeadLetter {
   spans(spans: readonly ReadableSpan[], reason: string, path: DeliveryPath): void {
     if (spans.length === 0 || !this.active) return;
     try {
+      const lines = (): string[] => {
+        const time = new Date().toISOString();
+        if (path === 'ingestion') return this.options.eventsOf(spans).map((event) => ingestionLine(event.json, reason, time));
+        return this.options.maskedForOtlp(spans).map((span) => otlpLine(span, reason, time));
+      };
+      if (this.spooled(reason, lines)) return;
       if (path === 'ingestion') {
         const { file, onDrop } = this.options;
-        if (onDrop || file?.accepting) this.events(this.options.eventsOf(spans), reason);
+        if (onDrop || file?.accepting) this.toHookAndFile(this.options.eventsOf(spans), reason);
         else file?.refuse(spans.length);
         return;
       }
@@ -100,15 +125,23 @@ export class DeadLetter {
     }
   }
 
-  /** Resolves when deferred work is done and the file has what it was given. Never rejects. */
+  /** Resolves when deferred work is done and the file and the spool have what they were given. Never rejects. */
   async flush(): Promise<void> {
     await Promise.allSettled([...this.deferred]);
-    await this.options.file?.flush();
+    await Promise.all([this.options.file?.flush(), this.options.spool?.flush()]);
   }
 
   async close(): Promise<void> {
     await this.flush();
-    await this.options.file?.close();
+    await Promise.all([this.options.file?.close(), this.options.spool?.close()]);
+  }
+
+  /** True when the spool took these records (a transient cause): nothing else is done with them. */
+  private spooled(reason: string, lines: () => string[]): boolean {
+    const { spool } = this.options;
+    if (!spool || !isTransientReason(reason)) return false;
+    // Lines end in a newline (the dead-letter file's framing); the spool frames them itself.
+    return spool.tryAdd(lines().map((line) => this.scrub(line).slice(0, -1)));
   }
 
   private callHook(events: DroppedEvent[], reason: string): void {

@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import type { NetworkConfig } from '../config/network-config.js';
 import type { ComponentLogger } from '../diagnostics/component-logger.js';
 import type { DeadLetterOtlpRecord } from '../losses/dead-letter-record.js';
 import { HttpTransport } from '../delivery/http/http-transport.js';
@@ -20,6 +21,12 @@ export interface ReplayTarget {
   timeoutMs: number;
   maxRetries: number;
   maxBatchBytes: number;
+  /** Proxy and TLS settings (the exporter's, when its spool resends); default: Node's. */
+  network?: NetworkConfig;
+  /** Extra headers on every request (the exporter's `additionalHeaders`). */
+  headers?: Record<string, string>;
+  /** Connections per endpoint. Default 2. */
+  maxSockets?: number;
 }
 
 /** What became of the records sent. */
@@ -56,10 +63,11 @@ export class ReplaySender {
         url: new URL(target.baseUrl + path),
         username: target.publicKey,
         password: target.secretKey,
-        headers: { ...headers, 'x-langfuse-sdk-name': SDK_NAME, 'x-langfuse-sdk-version': SDK_VERSION, 'x-langfuse-public-key': target.publicKey },
+        headers: { ...target.headers, ...headers, 'x-langfuse-sdk-name': SDK_NAME, 'x-langfuse-sdk-version': SDK_VERSION, 'x-langfuse-public-key': target.publicKey },
         requestTimeoutMs: Math.min(30_000, target.timeoutMs),
         maxRetries: target.maxRetries,
-        maxSockets: 2,
+        maxSockets: target.maxSockets ?? 2,
+        ...(target.network && { network: target.network }),
         retry: { initialDelayMs: 500, maxDelayMs: 10_000 },
         maxRetryAfterMs: target.timeoutMs,
       });

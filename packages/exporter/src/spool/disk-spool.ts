@@ -1,0 +1,97 @@
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ComponentLogger } from '../diagnostics/component-logger.js';
+import { describeError } from '../diagnostics/describe-error.js';
+import { SegmentWriter } from './segment-writer.js';
+import { emptySpoolCounters, type SpoolCounters } from './spool-counters.js';
+import { SpoolResumer, type SpoolSender } from './spool-resumer.js';
+
+export interface DiskSpoolOptions {
+  dir: string;
+  maxBytes: number;
+  log: ComponentLogger;
+  sender: SpoolSender;
+  /** Whether the server is answering now (the circuit breaker is closed). */
+  canSend(): boolean;
+}
+
+/** What `stats()` shows of the spool. */
+export interface SpoolStats {
+  spooled: number;
+  resumed: number;
+  spoolBytes: number;
+  evicted: number;
+  corrupt: number;
+}
+
+const MIB = 1024 * 1024;
+
+/**
+ * The on-disk spool: what the exporter gives up on for a transient cause is appended to segment files in `dir`
+ * (bounded by `maxBytes`), and sent again in the background once the server answers, by this process or by the next
+ * one started on the same directory.
+ */
+export class DiskSpool {
+  readonly counters: SpoolCounters = emptySpoolCounters();
+  private readonly writer: SegmentWriter;
+  private readonly resumer: SpoolResumer;
+
+  private constructor(readonly dir: string, options: DiskSpoolOptions) {
+    this.writer = new SegmentWriter(
+      dir,
+      {
+        maxBytes: options.maxBytes,
+        segmentBytes: Math.min(4 * MIB, Math.max(64 * 1024, Math.floor(options.maxBytes / 16))),
+        maxPendingBytes: Math.min(8 * MIB, options.maxBytes),
+      },
+      this.counters,
+      options.log,
+    );
+    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend });
+  }
+
+  /**
+   * The spool on `options.dir`, resuming what is there, or undefined (one warning) when the directory cannot be
+   * created or written: the exporter then works as without a spool.
+   */
+  static open(options: DiskSpoolOptions): DiskSpool | undefined {
+    const probe = join(options.dir, `.probe-${process.pid}`);
+    try {
+      mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(probe, '', { flag: 'w', mode: 0o600 });
+      unlinkSync(probe);
+    } catch (error) {
+      options.log.once('warn', 'spool-unusable', `spoolDir ${options.dir} is not usable (${describeError(error)}); the spool is off`);
+      return undefined;
+    }
+    const spool = new DiskSpool(options.dir, options);
+    spool.resumer.start();
+    return spool;
+  }
+
+  /** Takes records (dead-letter JSON, scrubbed) all or none; false when full (counted) or off. */
+  tryAdd(records: readonly string[]): boolean {
+    return this.writer.tryAdd(records);
+  }
+
+  /** Looks at the directory and sends what is ready now, if the server answers (tests and `forceFlush` hints). */
+  resumeNow(): void {
+    this.resumer.tick();
+  }
+
+  stats(): SpoolStats {
+    const { spooled, resumed, bytes, evicted, corrupt } = this.counters;
+    return { spooled, resumed, spoolBytes: bytes, evicted, corrupt };
+  }
+
+  /** Resolves when every record taken so far is on disk. Never rejects. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Stops resuming (a segment being sent stays for later) and writes and seals what is queued. Never rejects. */
+  async close(): Promise<void> {
+    await this.resumer.stop().catch(() => undefined);
+    await this.writer.close();
+  }
+}

@@ -1,0 +1,31 @@
+import type { ResolvedExporterConfig } from '../config/exporter-options.js';
+import type { CircuitBreaker } from '../delivery/http/circuit-breaker.js';
+import type { ComponentLogger } from '../diagnostics/component-logger.js';
+import { ReplaySender } from '../replay/replay-sender.js';
+import { DiskSpool } from './disk-spool.js';
+
+/** Retries of one resend request: a failure leaves the segment for a later round, so few are needed. */
+const RESEND_RETRIES = 2;
+
+/** The exporter's spool for its config, or undefined when none is configured or the directory is unusable. */
+export function openSpool(config: ResolvedExporterConfig, breaker: CircuitBreaker, log: ComponentLogger): DiskSpool | undefined {
+  if (config.spoolDir === undefined) return undefined;
+  const sender = new ReplaySender(
+    {
+      baseUrl: config.baseUrl,
+      publicKey: config.publicKey,
+      secretKey: config.secretKey,
+      timeoutMs: config.exportTimeoutMs,
+      maxRetries: Math.min(config.maxRetries, RESEND_RETRIES),
+      maxBatchBytes: config.maxBatchBytes,
+      network: config.network,
+      headers: config.additionalHeaders,
+      // One connection: resending takes a small share of the bandwidth, new traffic keeps the rest.
+      maxSockets: 1,
+    },
+    log,
+  );
+  const spool = DiskSpool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes, log, sender, canSend: () => breaker.state === 'closed' });
+  if (!spool) sender.shutdown();
+  return spool;
+}
