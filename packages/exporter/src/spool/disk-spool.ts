@@ -11,8 +11,10 @@ export interface DiskSpoolOptions {
   maxBytes: number;
   log: ComponentLogger;
   sender: SpoolSender;
-  /** Whether the server is answering now (the circuit breaker is closed). */
+  /** Whether sending is allowed now (the circuit breaker is not open and cooling down). */
   canSend(): boolean;
+  /** Told when the server accepted resent records. */
+  onAccepted(): void;
 }
 
 /** What `stats()` shows of the spool. */
@@ -47,7 +49,7 @@ export class DiskSpool {
       this.counters,
       options.log,
     );
-    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend });
+    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend, onAccepted: options.onAccepted });
   }
 
   /**

@@ -25,7 +25,15 @@ export function openSpool(config: ResolvedExporterConfig, breaker: CircuitBreake
     },
     log,
   );
-  const spool = DiskSpool.open({ dir: config.spoolDir, maxBytes: config.spoolMaxBytes, log, sender, canSend: () => breaker.state === 'closed' });
+  const spool = DiskSpool.open({
+    dir: config.spoolDir,
+    maxBytes: config.spoolMaxBytes,
+    log,
+    sender,
+    // Past the cool-down the resend is the probe: with no new traffic, nothing else would find the server back.
+    canSend: () => !breaker.refusesNow(),
+    onAccepted: () => breaker.record('success', false),
+  });
   if (!spool) sender.shutdown();
   return spool;
 }

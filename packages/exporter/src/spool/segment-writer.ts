@@ -113,20 +113,37 @@ export class SegmentWriter {
       this.pending = [];
       this.pendingBytes = 0;
       let chunk = '';
-      for (const record of records) chunk += frameRecord(record);
-      const bytes = Buffer.byteLength(chunk);
-      const segment = await this.segmentFor();
-      try {
-        await appendFile(segment.path, chunk, { mode: 0o600 });
-      } catch (error) {
-        this.counters.evicted += records.length;
-        throw error;
+      let count = 0;
+      let segment = await this.segmentFor();
+      for (const record of records) {
+        const framed = frameRecord(record);
+        // A segment ends near segmentBytes, so a drainer reads and sends bounded pieces.
+        if (count > 0 && segment.bytes + Buffer.byteLength(chunk) + Buffer.byteLength(framed) > this.limits.segmentBytes) {
+          await this.append(segment, chunk, count);
+          chunk = '';
+          count = 0;
+          segment = await this.segmentFor();
+        }
+        chunk += framed;
+        count++;
       }
-      segment.bytes += bytes;
-      segment.lastWrite = Date.now();
-      this.counters.bytes += bytes;
-      this.counters.spooled += records.length;
+      await this.append(segment, chunk, count);
     }
+  }
+
+  private async append(segment: OpenSegment, chunk: string, count: number): Promise<void> {
+    if (count === 0) return;
+    try {
+      await appendFile(segment.path, chunk, { mode: 0o600 });
+    } catch (error) {
+      this.counters.evicted += count;
+      throw error;
+    }
+    const bytes = Buffer.byteLength(chunk);
+    segment.bytes += bytes;
+    segment.lastWrite = Date.now();
+    this.counters.bytes += bytes;
+    this.counters.spooled += count;
   }
 
   /** The open segment, or a new (locked) one when there is none or it is full. */

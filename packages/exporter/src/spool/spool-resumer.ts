@@ -23,8 +23,10 @@ export interface ResumerOptions {
   counters: SpoolCounters;
   log: ComponentLogger;
   sender: SpoolSender;
-  /** Whether the server is answering (the circuit is closed): resuming waits otherwise. */
+  /** Whether sending is allowed now (the circuit is not open and cooling down): resuming waits otherwise. */
   canSend(): boolean;
+  /** Told when the server accepted a resent group: it answers again (the exporter closes its circuit). */
+  onAccepted?: () => void;
   /** How often the directory is looked at. */
   tickMs?: number;
   /** Records per request group. */
@@ -42,7 +44,7 @@ type SegmentResult = 'done' | 'locked' | 'failed';
 
 /**
  * Sends spooled segments again in the background, oldest first, one group at a time, pausing so it takes only a
- * fraction of the time (new traffic keeps flowing), and only while the circuit is closed; after a failure (retries
+ * fraction of the time (new traffic keeps flowing), and only while the circuit lets requests through (its success closes the circuit); after a failure (retries
  * spent, 429 with Retry-After past them) it backs off. A segment is deleted only once all its records were answered
  * for good; each is locked while sent, so two processes never send the same one. Never throws.
  */
@@ -58,7 +60,7 @@ export class SpoolResumer {
   private readonly opts: Required<ResumerOptions>;
 
   constructor(options: ResumerOptions) {
-    this.opts = { tickMs: 1_000, chunkRecords: 200, dutyCycle: 0.25, maxBackoffMs: 30_000, sealIdleMs: 1_000, ...options };
+    this.opts = { onAccepted: () => undefined, tickMs: 1_000, chunkRecords: 200, dutyCycle: 0.25, maxBackoffMs: 30_000, sealIdleMs: 1_000, ...options };
   }
 
   start(): void {
@@ -154,6 +156,7 @@ export class SpoolResumer {
         log.once('warn', 'spool-rejected', `the server refused some spooled records for good (${rejected.map(([reason, n]) => `${n} ${reason}`).join(', ')}); they are deleted with their segment`);
       }
       counters.resumed += tally.accepted;
+      if (tally.accepted > 0) this.opts.onAccepted();
       done += chunk.length;
       this.progress.set(segment.path, done);
       await this.pause((Date.now() - started) * (1 / this.opts.dutyCycle - 1));
