@@ -1,4 +1,5 @@
 import type { SpanContext } from '@opentelemetry/api';
+import { remoteAttachPoint } from './parent-hint.js';
 
 /** A map that forgets its oldest entry past `capacity`. */
 class BoundedMap<V> {
@@ -60,11 +61,13 @@ export class DropMemory {
   }
 
   /**
-   * Where a child of `parent` attaches: the parent itself unless it was dropped. A remote parent always stays, and
-   * so does a local parent nothing is remembered about.
+   * Where a child of `parent` attaches: the parent itself unless it was dropped. A remote parent stays unless its
+   * service marked it as possibly dropped (see {@link remoteAttachPoint}); a local parent nothing is remembered
+   * about stays.
    */
   targetUnder(parent: SpanContext | undefined): SpanContext | undefined {
-    if (parent === undefined || parent.isRemote === true) return parent;
+    if (parent === undefined) return parent;
+    if (parent.isRemote === true) return remoteAttachPoint(parent);
     const id = parent.spanId;
     if (this.open.has(id)) return this.open.get(id);
     if (this.ended.has(id)) return this.ended.get(id);

@@ -5,6 +5,7 @@ import { errorKind } from '../mapping/error-kind.js';
 import { SDK_NAME } from '../version.js';
 import { createSpanDecider, resolveExportPolicy, type SelectivePolicy } from './export-policy.js';
 import { resolveLimits, type ExportPolicyOptions, type ExportPolicyStats } from './export-policy-options.js';
+import { remoteAttachPoint } from './parent-hint.js';
 import { sameParent, withParent } from './reparented-span.js';
 import { SegmentBuffer, type ParentTarget } from './segment-buffer.js';
 
@@ -34,9 +35,13 @@ function guarded(log: ComponentLogger, what: string, call: () => void): void {
   }
 }
 
-/** `'all'`: nothing is held or changed; spans pass straight through. */
+/**
+ * `'all'`: nothing is held; spans pass straight through. Only a span whose remote parent the caller's export policy
+ * marked as possibly dropped is passed on under the ancestor the caller named (see `parent-hint.ts`).
+ */
 class PassThroughProcessor implements ExportPolicyProcessor {
   private kept = 0;
+  private reparented = 0;
 
   constructor(
     private readonly inner: SpanProcessor,
@@ -51,7 +56,16 @@ class PassThroughProcessor implements ExportPolicyProcessor {
   }
   onEnd(span: ReadableSpan): void {
     this.kept++;
-    guarded(this.log, 'onEnd', () => this.inner.onEnd(span));
+    let out = span;
+    const parent = span.parentSpanContext;
+    if (parent?.isRemote === true) {
+      const target = remoteAttachPoint(parent);
+      if (!sameParent(parent, target)) {
+        this.reparented++;
+        out = withParent(span, target);
+      }
+    }
+    guarded(this.log, 'onEnd', () => this.inner.onEnd(out));
   }
   forceFlush(): Promise<void> {
     return this.inner.forceFlush();
@@ -60,7 +74,7 @@ class PassThroughProcessor implements ExportPolicyProcessor {
     return this.inner.shutdown();
   }
   stats(): ExportPolicyStats {
-    return { ...zeroCounters(), kept: this.kept, buffered: 0, tracked: 0 };
+    return { ...zeroCounters(), kept: this.kept, reparented: this.reparented, buffered: 0, tracked: 0 };
   }
 }
 
@@ -164,7 +178,10 @@ class PolicyProcessor implements ExportPolicyProcessor {
  * A SpanProcessor that sends only the spans the export policy keeps to `inner` (a BatchSpanProcessor or
  * SimpleSpanProcessor around a `LangfuseSpanExporter`), without orphaning any: a kept span whose parent was dropped
  * is passed on attached to its nearest kept ancestor, or as a trace root (`langfuse.internal.as_root`) when no
- * local ancestor is kept; a remote parent (another service's span) is always kept as the parent.
+ * local ancestor is kept; a remote parent (another service's span) is kept as the parent unless that service's
+ * policy marked it as possibly dropped, naming where its children attach instead. Every span it may drop carries
+ * that mark in its `tracestate`, so a callee that continues the trace from it (an auto-instrumented HTTP client
+ * span, say) is never stranded under a span that does not arrive.
  *
  * Since a parent usually ends after its children, ended spans are held until every ancestor in their local trace
  * segment has ended; memory is bounded by `maxBufferedSpans`, `maxTrackedSpans` and `maxTraceAgeMs`. When spans

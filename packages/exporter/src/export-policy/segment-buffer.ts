@@ -3,6 +3,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SpanDecider } from './export-policy.js';
 import type { ResolvedLimits } from './export-policy-options.js';
 import { DropMemory } from './drop-memory.js';
+import { writeParentHint } from './parent-hint.js';
 
 /** Where a span attaches: a span context, or undefined for none (a trace root). */
 export type ParentTarget = SpanContext | undefined;
@@ -32,6 +33,11 @@ interface SpanRecord {
   settled: boolean;
   /** Where this span's children attach: itself when kept, else its own attach point. Set when settled. */
   target: ParentTarget;
+  /**
+   * Where its children attach should it be dropped, as far as known at its start: its nearest ancestor sure to be
+   * kept then, else the segment's attach point. Sent to callees in its tracestate (see `writeParentHint`).
+   */
+  readonly fallback: ParentTarget;
   /** Ended descendants held until this span is settled. */
   waiting: SpanRecord[] | undefined;
 }
@@ -96,18 +102,22 @@ export class SegmentBuffer {
     } else {
       segment = parent.segment;
     }
+    const outer = parent === undefined ? this.drops.targetUnder(parentContext) : undefined;
+    const fallback = parent === undefined ? outer : this.fallbackUnder(parent);
     const record: SpanRecord = {
       id,
       span,
       parent,
-      outer: parent === undefined ? this.drops.targetUnder(parentContext) : undefined,
+      outer,
       segment,
       ended: false,
       kept: false,
       settled: false,
       target: undefined,
+      fallback,
       waiting: undefined,
     };
+    writeParentHint(span, fallback);
     segment.records.add(record);
     this.records.set(id, record);
     while (this.records.size > this.limits.maxTrackedSpans && this.evictOldest());
@@ -131,6 +141,14 @@ export class SegmentBuffer {
     (parent.waiting ??= []).push(record);
     this.heldCount++;
     while (this.heldCount > this.limits.maxBufferedSpans && this.evictOldest());
+  }
+
+  /** Where a dropped child of `parent` (open, tracked) would attach: `parent` when it is sure to be kept already. */
+  private fallbackUnder(parent: SpanRecord): ParentTarget {
+    const span = parent.span;
+    if (span !== undefined && !parent.ended && this.decider.keepOpen(span)) return span.spanContext();
+    if (parent.ended && parent.kept && span !== undefined) return span.spanContext();
+    return parent.fallback;
   }
 
   /** Settles every segment now, open spans counting as `keepOpen` says (forceFlush, shutdown). */
