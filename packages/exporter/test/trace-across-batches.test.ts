@@ -73,4 +73,23 @@ describe('a trace whose spans come in three batches (legacy path)', () => {
     const stored = receiver.trace(root!.spanContext().traceId)!.trace;
     expect(stored).toMatchObject({ public: true, timestamp: '2026-01-01T12:00:00.000000Z', userId: 'u-1', sessionId: 's-1' });
   });
+
+  it("in a callee service (a local root under a remote parent), is stamped with the caller's start from tracestate", async () => {
+    const memory = new InMemorySpanExporter();
+    const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('callee');
+    const traceId = '5b8efff798038103d269b633813fc60c';
+    const incoming = trace.setSpanContext(context.active(), {
+      traceId,
+      spanId: 'eee19b7ec3c1b174',
+      traceFlags: 1,
+      isRemote: true,
+      traceState: new TraceState(`${TRACE_STATE_KEY}=${traceStateValue(ROOT_START_MS)}`),
+    });
+    const handler = tracer.startSpan('handle', { startTime: at(250) }, incoming);
+    tracer.startSpan('db', { startTime: at(260), attributes: { 'langfuse.user.id': 'u-2' } }, trace.setSpan(context.active(), handler)).end(at(270));
+    handler.end(at(300));
+    const [db, handlerSpan] = memory.getFinishedSpans();
+    await deliverOneByOne([[db!], [handlerSpan!]]);
+    expect(receiver.trace(traceId)!.trace).toMatchObject({ timestamp: '2026-01-01T12:00:00.000000Z', userId: 'u-2' });
+  });
 });
