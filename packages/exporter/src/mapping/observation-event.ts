@@ -1,6 +1,6 @@
-import type { ObservationBody, ObservationCreateEvent } from '../wire/ingestion-event.js';
+import type { ObservationBody, ObservationCreateEvent, ObservationType } from '../wire/ingestion-event.js';
 import { OBSERVATION_METADATA, OBSERVATION_PROMPT_NAME, OBSERVATION_PROMPT_VERSION } from './attribute-names.js';
-import { METADATA_SOURCES, mergeOf } from './conventions/registry.js';
+import { METADATA_SOURCES, PROMPT_SOURCES, firstOf, mergeOf } from './conventions/registry.js';
 import { applyMask } from './mask.js';
 import type { SpanMappingContext } from './mapping-context.js';
 import { addDebugContext, readMetadata, toMetadataRecord } from './metadata.js';
@@ -52,7 +52,7 @@ export function buildObservationEvent(
 
   // Generation fields before the metadata: the convention attributes they use are then left out of it.
   if (isGenerationLike(type)) {
-    addGenerationFields(ctx, body, explicitModel);
+    addGenerationFields(ctx, body, explicitModel, type);
   } else if (GENERATION_ATTRIBUTES.some((name) => attributes.get(name) !== undefined)) {
     const present = GENERATION_ATTRIBUTES.filter((name) => attributes.get(name) !== undefined);
     note(
@@ -81,7 +81,12 @@ export function buildObservationEvent(
   return { id: `${ctx.spanId}-${type}-create`, timestamp: ctx.endTime, type: `${type}-create`, body };
 }
 
-function addGenerationFields(ctx: SpanMappingContext, body: ObservationBody, explicitModel: string | undefined): void {
+function addGenerationFields(
+  ctx: SpanMappingContext,
+  body: ObservationBody,
+  explicitModel: string | undefined,
+  type: ObservationType,
+): void {
   const { attributes, conventions, note } = ctx;
   const model = readModel(explicitModel, conventions, note);
   if (model !== undefined) body.model = model;
@@ -93,11 +98,14 @@ function addGenerationFields(ctx: SpanMappingContext, body: ObservationBody, exp
   if (costDetails !== undefined) body.costDetails = costDetails;
   const completionStartTime = readCompletionStartTime(attributes, conventions, ctx.format, note);
   if (completionStartTime !== undefined) body.completionStartTime = completionStartTime;
-  const prompt = normalizePrompt(
-    attributes.get(OBSERVATION_PROMPT_NAME),
-    attributes.get(OBSERVATION_PROMPT_VERSION),
-    note,
-  );
+  let promptName: unknown = attributes.get(OBSERVATION_PROMPT_NAME);
+  let promptVersion: unknown = attributes.get(OBSERVATION_PROMPT_VERSION);
+  // As the server: a convention's prompt link only where no explicit one is given, and only on generations.
+  if (promptName === undefined && promptVersion === undefined && conventions !== undefined && type === 'generation') {
+    const link = firstOf(PROMPT_SOURCES, conventions);
+    if (link !== undefined) ({ name: promptName, version: promptVersion } = link);
+  }
+  const prompt = normalizePrompt(promptName, promptVersion, note);
   if (prompt !== undefined) {
     body.promptName = prompt.promptName;
     body.promptVersion = prompt.promptVersion;

@@ -16,6 +16,7 @@ import { normalizePrompt } from '../../mapping/normalize-prompt.js';
 import type { Note } from '../../mapping/notes.js';
 import type { MaskFunction } from '../../mapping/options.js';
 import { exceptionMessage } from '../../mapping/span-events.js';
+import { rewriteAiSdkUsage } from './ai-sdk-usage-view.js';
 import { maskSpan } from './masked-span.js';
 
 export interface OtlpSpanViewOptions {
@@ -42,7 +43,8 @@ const isSet = (value: unknown): boolean => value !== undefined && value !== null
  *   attributes into a trace update whose missing release is null;
  * - raw attributes the server would refuse the whole observation for (half a prompt link, a non-integer prompt
  *   version, a non-string completion start time) normalized as the legacy mapping does, with the same notes;
- * - a recorded exception on a span without a status message written as `langfuse.observation.status_message`.
+ * - a recorded exception on a span without a status message written as `langfuse.observation.status_message`;
+ * - the Vercel AI SDK 7's agent totals kept out of usage, its reasoning tokens under the GenAI name (ai-sdk-usage-view.ts).
  * Spans that need none of it are returned as they are.
  */
 export function createOtlpSpanView(options: OtlpSpanViewOptions): (span: ReadableSpan) => ReadableSpan {
@@ -88,6 +90,8 @@ export function createOtlpSpanView(options: OtlpSpanViewOptions): (span: Readabl
       const message = exceptionMessage(span.events ?? []);
       if (message !== undefined) set(OBSERVATION_STATUS_MESSAGE, message);
     }
+
+    rewriteAiSdkUsage(attributes, set);
 
     if (changed === undefined) return span;
     return Object.create(span, { attributes: { value: changed, enumerable: true } }) as ReadableSpan;

@@ -5,6 +5,8 @@ import { type ConventionSpan, type IoSource, type Source, hasMeaningfulValue } f
 import * as genai from './genai.js';
 import * as openinference from './openinference.js';
 import * as openllmetry from './openllmetry.js';
+import { aggregateUsageMetadata, unlessAggregateAgent } from './agent-aggregate.js';
+import { withAiSdkReasoning } from './ai-sdk-otel.js';
 import { genericUsage } from './usage.js';
 import * as vercel from './vercel-ai.js';
 
@@ -30,13 +32,14 @@ export const TYPE_SOURCES: readonly Source<ObservationType>[] = [
 
 export const NAME_SOURCES: readonly Source<unknown>[] = [genai.toolName, vercel.toolName, vercel.operationName];
 
+/** Aggregate agent spans (AI SDK 7's `invoke_agent`, `agent_step`) get no model, usage or cost: see agent-aggregate.ts. */
 export const MODEL_SOURCES: readonly Source<unknown>[] = [
   genai.responseModel,
   vercel.modelId,
   genai.requestModel,
   openllmetry.responseModel,
   openinference.modelName,
-];
+].map(unlessAggregateAgent);
 
 export const MODEL_PARAMETER_SOURCES: readonly Source<Record<string, unknown>>[] = [
   vercel.modelParameters,
@@ -46,10 +49,13 @@ export const MODEL_PARAMETER_SOURCES: readonly Source<Record<string, unknown>>[]
 
 export const USAGE_SOURCES: readonly Source<Record<string, unknown>>[] = [
   vercel.usage,
-  genericUsage([genai.USAGE, openinference.USAGE]),
-];
+  withAiSdkReasoning(genericUsage([genai.USAGE, openinference.USAGE])),
+].map(unlessAggregateAgent);
 
-export const COST_SOURCES: readonly Source<Record<string, unknown>>[] = [genai.cost, openinference.cost];
+export const COST_SOURCES: readonly Source<Record<string, unknown>>[] = [genai.cost, openinference.cost].map(unlessAggregateAgent);
+
+/** The prompt link a convention carries (the explicit `langfuse.observation.prompt.*` win). */
+export const PROMPT_SOURCES: readonly Source<{ name: unknown; version: unknown }>[] = [vercel.langfusePrompt];
 
 export const INPUT_SOURCES: readonly IoSource[] = [
   vercel.input,
@@ -76,7 +82,7 @@ export const OUTPUT_SOURCES: readonly IoSource[] = [
 export const COMPLETION_START_SOURCES: readonly Source<number>[] = [vercel.msToFirstChunk];
 
 /** Merged (an earlier source's key wins); explicit `langfuse.observation.metadata*` keys win over all. */
-export const METADATA_SOURCES: readonly Source<Record<string, unknown>>[] = [vercel.metadata];
+export const METADATA_SOURCES: readonly Source<Record<string, unknown>>[] = [vercel.metadata, aggregateUsageMetadata];
 
 // Trace fields: plain attributes read after the langfuse.* one, first present wins.
 export const USER_ID_ATTRIBUTES: readonly string[] = [...USER_ID_ALIASES, vercel.USER_ID];

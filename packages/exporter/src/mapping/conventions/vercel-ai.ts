@@ -1,5 +1,6 @@
 import type { ObservationType } from '../../wire/ingestion-event.js';
 import { OBSERVATION_MODEL } from '../attribute-names.js';
+import { isPlainObject, tryParseJson } from '../json-attribute.js';
 import {
   type ConventionSpan,
   type IoSource,
@@ -36,8 +37,10 @@ export const METADATA_PREFIX = 'ai.telemetry.metadata.';
 export const USER_ID = 'ai.telemetry.metadata.userId';
 export const SESSION_ID = 'ai.telemetry.metadata.sessionId';
 export const TAGS = 'ai.telemetry.metadata.tags';
-/** Metadata keys that are trace fields, not metadata. */
-const TRACE_FIELD_KEYS: ReadonlySet<string> = new Set([USER_ID, SESSION_ID, TAGS]);
+/** A Langfuse prompt's JSON (`{"name": ..., "version": ...}`) given as telemetry metadata: links the prompt. */
+export const LANGFUSE_PROMPT = 'ai.telemetry.metadata.langfusePrompt';
+/** Metadata keys that are trace fields or the prompt link, not metadata. */
+const TRACE_FIELD_KEYS: ReadonlySet<string> = new Set([USER_ID, SESSION_ID, TAGS, LANGFUSE_PROMPT]);
 
 const GENERATION_OPERATIONS = [
   'ai.generateText.doGenerate',
@@ -158,11 +161,27 @@ export const msToFirstChunk: Source<number> = (span) => {
   return ms;
 };
 
-/** `ai.telemetry.metadata.<key>` except the trace fields (user, session, tags). */
+/**
+ * `ai.telemetry.metadata.langfusePrompt` parsed as the server's OTLP mapping does: JSON text of an object, read for
+ * its `name` and `version` (checked later like the explicit prompt attributes). Any span may carry it.
+ */
+export const langfusePrompt: Source<{ name: unknown; version: unknown }> = (span) => {
+  const value = span.peek(LANGFUSE_PROMPT);
+  if (typeof value !== 'string') return undefined;
+  const parsed = tryParseJson(value);
+  if (!isPlainObject(parsed)) return undefined;
+  span.consume(LANGFUSE_PROMPT);
+  return { name: parsed['name'], version: parsed['version'] };
+};
+
+/** `ai.telemetry.metadata.<key>` except the trace fields (user, session, tags) and the prompt link. */
 export const metadata: Source<Record<string, unknown>> = (span) => {
   let result: Record<string, unknown> | undefined;
   for (const key of span.keysWithPrefix(METADATA_PREFIX)) {
-    if (TRACE_FIELD_KEYS.has(key)) continue;
+    if (TRACE_FIELD_KEYS.has(key)) {
+      if (key === LANGFUSE_PROMPT) span.consume(key);
+      continue;
+    }
     const name = key.slice(METADATA_PREFIX.length);
     const value = span.take(key);
     if (value === undefined || name === '__proto__') continue;
