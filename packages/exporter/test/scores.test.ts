@@ -55,10 +55,11 @@ describe('scores', () => {
       exporter.score({ traceId: TRACE, name: '', value: 1 });
       exporter.score({ traceId: TRACE, name: 'nan', value: Number.NaN });
       exporter.score({ traceId: TRACE, name: 'cat', value: 3, dataType: 'CATEGORICAL' });
+      exporter.score({ traceId: TRACE, sessionId: 'session-1', name: 'two-targets', value: 1 });
       exporter.score(null as never);
     }).not.toThrow();
     await exporter.forceFlush();
-    expect(exporter.stats().eventsRejected['score-invalid']).toBe(5);
+    expect(exporter.stats().eventsRejected['score-invalid']).toBe(6);
     expect(receiver.events()).toHaveLength(0);
     expect(logs.lines.filter((l) => l.message.includes('a score was not sent'))).toHaveLength(1);
     await exporter.shutdown();

@@ -5,6 +5,7 @@ import type { ScoreCreateEvent, ScoreDataType } from '../wire/ingestion-event.js
 export interface LangfuseScore {
   /** Idempotency key: the same id updates the same score. Default: a random UUID. */
   id?: string;
+  /** A score belongs to a trace or to a session, not both. */
   traceId?: string;
   /** Needs `traceId` too. */
   observationId?: string;
@@ -40,6 +41,8 @@ export function toScoreEvent(score: LangfuseScore, defaultEnvironment: string | 
   const sessionId = str(score.sessionId, 800);
   const observationId = str(score.observationId, 800);
   if (!traceId && !sessionId) return { invalid: `score "${name}" needs a traceId or a sessionId` };
+  // The server takes exactly one target: a trace (with an optional observation) or a session.
+  if (traceId && sessionId) return { invalid: `score "${name}" has both a traceId and a sessionId; give one` };
   if (observationId && !traceId) return { invalid: `score "${name}" has an observationId but no traceId` };
   let value = score.value;
   let dataType = typeof score.dataType === 'string' && DATA_TYPES.has(score.dataType) ? score.dataType : undefined;

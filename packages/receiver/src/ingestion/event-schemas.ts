@@ -118,6 +118,8 @@ const scoreBody: SchemaObject = {
     environment,
     timestamp: nullableTime,
   },
+  // The server takes exactly one target: a trace (with an optional observation), a session or a dataset run.
+  not: { type: 'object', required: ['traceId', 'sessionId'], properties: { traceId: { type: 'string' }, sessionId: { type: 'string' } } },
   // The server's score body is a union on dataType: each type fixes the value's shape.
   allOf: [
     scoreValueRule(['NUMERIC'], { type: 'number' }),
