@@ -1,14 +1,18 @@
 import { parseArgs } from 'node:util';
 
 export const REPLAY_HELP = `Usage: otel-langfuse-replay --file FILE [options]
+       otel-langfuse-replay --spool-dir DIR [options]
 
 Sends the records of a dead-letter file (written by the exporter's deadLetterPath) to Langfuse or to the
 local receiver. Legacy-path records go to /api/public/ingestion, OTLP-path records to /api/public/otel/v1/traces.
 Envelope and span ids are deterministic, so replaying a file twice (or one that was partly delivered) stores each
-event once. Records are deduplicated within a run.
+event once. Records are deduplicated within a run. With --spool-dir, the segments of an exporter's spool directory
+(spoolDir) are sent oldest first, each locked while sent (a running exporter skips it) and deleted once all its
+records were answered for good; records that fail their checksum are skipped and counted as invalid.
 
 Options:
-  --file FILE          The dead-letter JSONL file (required)
+  --file FILE          The dead-letter JSONL file (this or --spool-dir is required)
+  --spool-dir DIR      An exporter's spool directory: drain it by hand
   --base-url URL       Langfuse base URL (default: LANGFUSE_BASE_URL, LANGFUSE_BASEURL or LANGFUSE_HOST; one is required)
   --public-key KEY     Public key (default: LANGFUSE_PUBLIC_KEY)
   --secret-key KEY     Secret key (default: LANGFUSE_SECRET_KEY; prefer the variable: a flag shows in the process list)
@@ -27,7 +31,10 @@ export class ReplayUsageError extends Error {
 
 export interface ReplayCommand {
   kind: 'replay';
+  /** The dead-letter file, or the spool directory. */
   file: string;
+  /** Set (to `file`) when `file` is a spool directory. */
+  spoolDir?: string | undefined;
   baseUrl: string | undefined;
   publicKey: string | undefined;
   secretKey: string | undefined;
@@ -60,6 +67,7 @@ export function parseReplayArgs(argv: readonly string[], env: Readonly<Record<st
       allowPositionals: false,
       options: {
         file: { type: 'string' },
+        'spool-dir': { type: 'string' },
         'base-url': { type: 'string' },
         'public-key': { type: 'string' },
         'secret-key': { type: 'string' },
@@ -76,11 +84,14 @@ export function parseReplayArgs(argv: readonly string[], env: Readonly<Record<st
     throw new ReplayUsageError(message);
   }
   if (values.help) return { kind: 'help' };
-  const file = text(values.file);
-  if (file === undefined) throw new ReplayUsageError('--file is required');
+  const spoolDir = text(values['spool-dir']);
+  if (spoolDir !== undefined && values.file !== undefined) throw new ReplayUsageError('give --file or --spool-dir, not both');
+  const file = spoolDir ?? text(values.file);
+  if (file === undefined) throw new ReplayUsageError('--file is required (or --spool-dir)');
   return {
     kind: 'replay',
     file,
+    ...(spoolDir !== undefined && { spoolDir }),
     baseUrl: text(values['base-url']) ?? text(env['LANGFUSE_BASE_URL']) ?? text(env['LANGFUSE_BASEURL']) ?? text(env['LANGFUSE_HOST']),
     publicKey: text(values['public-key']) ?? text(env['LANGFUSE_PUBLIC_KEY']),
     secretKey: text(values['secret-key']) ?? text(env['LANGFUSE_SECRET_KEY']),

@@ -7,6 +7,8 @@ import type { DeliverableEvent } from '../wire/ingestion-event.js';
 import { resolveExporterConfig } from '../config/resolve-exporter-config.js';
 import { parseReplayArgs, REPLAY_HELP, ReplayUsageError, type ReplayCommand } from './replay-args.js';
 import { readDeadLetterFile } from './replay-reader.js';
+import { lockedSegments } from '../spool/spool-segment-records.js';
+import type { DeadLetterRecord } from '../losses/dead-letter-record.js';
 import { emptyTally, ReplaySender, type ReplayTally } from './replay-sender.js';
 
 export const REPLAY_COMMAND = 'otel-langfuse-replay';
@@ -99,7 +101,9 @@ export async function runReplayCli(argv: readonly string[], io: ReplayIo): Promi
 
 async function usageProblem(args: ReplayCommand, io: ReplayIo): Promise<string | undefined> {
   const file = await stat(args.file).catch(() => undefined);
-  if (!file?.isFile()) return `--file ${args.file}: no such file`;
+  if (args.spoolDir !== undefined) {
+    if (!file?.isDirectory()) return `--spool-dir ${args.file}: no such directory`;
+  } else if (!file?.isFile()) return `--file ${args.file}: no such file`;
   if (args.dryRun) return undefined;
   if (args.baseUrl === undefined) return 'no base URL: pass --base-url or set LANGFUSE_BASE_URL';
   if (args.publicKey === undefined || args.secretKey === undefined) {
@@ -128,13 +132,13 @@ async function replay(args: ReplayCommand, report: ReplayReport, sender: ReplayS
     report.invalidLines++;
     if (report.invalidLines <= 5) io.stderr(`${REPLAY_COMMAND}: line ${line} skipped: ${problem}`);
   };
-  for await (const record of readDeadLetterFile(args.file, onInvalid)) {
+  const take = async (record: DeadLetterRecord) => {
     report.records++;
     report.recordedReasons[record.reason] = (report.recordedReasons[record.reason] ?? 0) + 1;
     const key = record.path === 'ingestion' ? `event:${record.event.id}` : `span:${record.traceId}:${record.spanId}`;
     if (seen.has(key)) {
       report.duplicatesSkipped++;
-      continue;
+      return;
     }
     seen.add(key);
     if (record.path === 'ingestion') {
@@ -146,7 +150,22 @@ async function replay(args: ReplayCommand, report: ReplayReport, sender: ReplayS
       spans.push(record);
       if (spans.length >= GROUP_SPANS) await flushSpans();
     }
+  };
+  if (args.spoolDir !== undefined) {
+    // Segment by segment: one is deleted once none of its records is left undelivered.
+    for await (const segment of lockedSegments(args.spoolDir)) {
+      if (segment.invalid > 0) io.stderr(`${REPLAY_COMMAND}: ${segment.path}: ${segment.invalid} torn or corrupt records skipped`);
+      report.invalidLines += segment.invalid;
+      const failedBefore = Object.values(report.failed).reduce((a, b) => a + b, 0);
+      for (const record of segment.records) await take(record);
+      await flushEvents();
+      await flushSpans();
+      const failedAfter = Object.values(report.failed).reduce((a, b) => a + b, 0);
+      if (sender && failedAfter === failedBefore) await segment.remove();
+    }
+    return;
   }
+  for await (const record of readDeadLetterFile(args.file, onInvalid)) await take(record);
   await flushEvents();
   await flushSpans();
 }
