@@ -28,6 +28,8 @@ const WARNS: readonly [keyof LangfuseSetupOptions, unknown, RegExp][] = [
   ['onDrop', 'log', /onDrop "log" is invalid \(must be a function\); using none/],
   ['deadLetterPath', 42, /deadLetterPath 42 is invalid \(must be a file path\); using none/],
   ['deadLetterMaxBytes', -1, /deadLetterMaxBytes -1 is invalid \(must be a number >= 1024\); using 52428800/],
+  ['spoolDir', 42, /spoolDir 42 is invalid \(must be a directory path\); using none \(no spool\)/],
+  ['spoolMaxBytes', 1, /spoolMaxBytes 1 is invalid \(must be a number >= 65536\); using 268435456/],
   ['circuitBreakerThreshold', -1, /circuitBreakerThreshold -1 is invalid \(must be a number >= 0\); using 5/],
   ['circuitBreakerCooldownMs', 1, /circuitBreakerCooldownMs 1 is invalid \(must be a number >= 10\); using 10000/],
   ['circuitBreakerMaxCooldownMs', 1, /circuitBreakerMaxCooldownMs 1 is invalid \(must be a number >= 10\); using 300000/],
@@ -62,7 +64,7 @@ describe('a bad value for each option', () => {
       'publicKey', 'secretKey', 'baseUrl', 'environment', 'release', 'requestTimeoutMs', 'exportTimeoutMs', 'maxBatchBytes',
       'maxEventBytes', 'maxRetries', 'initialRetryDelayMs', 'maxRetryDelayMs', 'maxConcurrentRequests', 'maxPendingExports',
       'exportConcurrency', 'shouldExportSpan', 'mask', 'additionalHeaders', 'transport', 'otlpEncoding', 'maxBufferedBytes',
-      'onDrop', 'deadLetterPath', 'deadLetterMaxBytes', 'circuitBreakerThreshold', 'circuitBreakerCooldownMs',
+      'onDrop', 'deadLetterPath', 'deadLetterMaxBytes', 'spoolDir', 'spoolMaxBytes', 'circuitBreakerThreshold', 'circuitBreakerCooldownMs',
       'circuitBreakerMaxCooldownMs', 'mode', 'exportPolicy', 'flushAt', 'flushInterval', 'maxQueueSize', 'enabled',
       'sampleRate', 'registerGlobal', 'serviceName', 'resource', 'spanProcessors', 'shutdownTimeoutMs', 'flushOnExit', 'baggageKeys',
     ];
