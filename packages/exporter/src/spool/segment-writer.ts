@@ -114,31 +114,34 @@ export class SegmentWriter {
       this.pendingBytes = 0;
       let chunk = '';
       let count = 0;
-      let segment = await this.segmentFor();
-      for (const record of records) {
-        const framed = frameRecord(record);
-        // A segment ends near segmentBytes, so a drainer reads and sends bounded pieces.
-        if (count > 0 && segment.bytes + Buffer.byteLength(chunk) + Buffer.byteLength(framed) > this.limits.segmentBytes) {
-          await this.append(segment, chunk, count);
-          chunk = '';
-          count = 0;
-          segment = await this.segmentFor();
+      let done = 0;
+      try {
+        let segment = await this.segmentFor();
+        for (const record of records) {
+          const framed = frameRecord(record);
+          // A segment ends near segmentBytes, so a drainer reads and sends bounded pieces.
+          if (count > 0 && segment.bytes + Buffer.byteLength(chunk) + Buffer.byteLength(framed) > this.limits.segmentBytes) {
+            await this.append(segment, chunk, count);
+            done += count;
+            chunk = '';
+            count = 0;
+            segment = await this.segmentFor();
+          }
+          chunk += framed;
+          count++;
         }
-        chunk += framed;
-        count++;
+        await this.append(segment, chunk, count);
+      } catch (error) {
+        // What was not written is counted as not spooled.
+        this.counters.evicted += records.length - done;
+        throw error;
       }
-      await this.append(segment, chunk, count);
     }
   }
 
   private async append(segment: OpenSegment, chunk: string, count: number): Promise<void> {
     if (count === 0) return;
-    try {
-      await appendFile(segment.path, chunk, { mode: 0o600 });
-    } catch (error) {
-      this.counters.evicted += count;
-      throw error;
-    }
+    await appendFile(segment.path, chunk, { mode: 0o600 });
     const bytes = Buffer.byteLength(chunk);
     segment.bytes += bytes;
     segment.lastWrite = Date.now();
