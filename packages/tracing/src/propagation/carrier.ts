@@ -72,9 +72,25 @@ function normalize(raw: unknown, name: string): string | undefined {
   }
   if (value === undefined || value === '') return undefined;
   if (value.length > maxLength) return undefined;
-  // Version ff is invalid by the W3C spec; OTel's parser would accept it.
-  if (name === 'traceparent' && value.trim().slice(0, 2).toLowerCase() === 'ff') return undefined;
+  if (name === 'traceparent') return firstTraceparent(value);
   return value;
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?$/i;
+
+/**
+ * One traceparent: a client that sent two (an app's own plus a fetch instrumentation's) arrives as one
+ * comma-joined value, which no W3C parser accepts; the first usable one counts, as for repeated headers.
+ */
+function firstTraceparent(value: string): string | undefined {
+  const candidates = value.includes(',') ? value.split(',', 8) : [value];
+  for (const candidate of candidates) {
+    const trimmed = candidate.trim();
+    // Version ff is invalid by the W3C spec; OTel's parser would accept it.
+    if (trimmed.slice(0, 2).toLowerCase() === 'ff') continue;
+    if (candidates.length === 1 || TRACEPARENT.test(trimmed)) return candidates.length === 1 ? value : trimmed;
+  }
+  return undefined;
 }
 
 /** Reads any carrier without throwing (hostile getters, Proxies, numbers, null all give undefined). */

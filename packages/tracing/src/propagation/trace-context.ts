@@ -4,6 +4,7 @@ import { facadeConfig } from '../facade/facade-config.js';
 import { describeCaught, log } from '../logger.js';
 import { allowedBaggageOnly, restrictExtractedBaggage } from './baggage-filter.js';
 import { carrierGetter, carrierSetter, type TraceCarrier } from './carrier.js';
+import { guardFetchTraceHeaders } from './fetch-duplicate-guard.js';
 import { extractWith, injectWith } from './propagators.js';
 
 export interface PropagationOptions {
@@ -28,10 +29,12 @@ function baseContext(options: PropagationOptions | undefined): Context {
 
 /**
  * Writes the active trace context into `carrier` (a new object when none is given) and returns it:
- * `traceparent`, `tracestate` when there is one, and `baggage` only for allowed keys.
+ * `traceparent`, `tracestate` when there is one, and `baggage` only for allowed keys. Used on a `fetch` that
+ * auto-instrumentation also injects into, these stay the request's only trace headers (see `fetch-duplicate-guard.ts`).
  */
 export function injectTraceContext<C extends TraceCarrier = Record<string, string>>(carrier?: C, options?: PropagationOptions): C {
   const target = (carrier ?? {}) as C;
+  guardFetchTraceHeaders();
   try {
     injectWith(allowedBaggageOnly(baseContext(options), allowedKeys(options)), target, carrierSetter);
   } catch (error) {

@@ -80,8 +80,9 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     if (config.mode === 'batch') this.queue = batchDelivery(exporter, config);
     const delivery = this.queue ?? new SimpleSpanProcessor(exporter);
     const policy = exportPolicyOf(options);
-    // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept span.
-    this.inner = policy === 'all' ? delivery : createExportPolicyProcessor(delivery, { policy });
+    // Only what an LLM user wants (our spans, langfuse.*/gen_ai.* spans, LLM instrumentation), never orphaning a kept
+    // span; under 'all' too, a callee's root is re-pointed when the caller's policy dropped its parent.
+    this.inner = createExportPolicyProcessor(delivery, { policy });
   }
 
   get enabled(): boolean {
