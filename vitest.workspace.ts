@@ -12,6 +12,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 const alias = {
   // Subpath exports first: an alias matches by prefix.
   '@otel-langfuse/exporter/mapping': fileURLToPath(new URL('./packages/exporter/src/mapping/index.ts', import.meta.url)),
+  '@otel-langfuse/exporter/internal': fileURLToPath(new URL('./packages/exporter/src/internal.ts', import.meta.url)),
   ...Object.fromEntries(['exporter', 'receiver', 'tracing', 'test-support'].map((pkg) => [`@otel-langfuse/${pkg}`, src(pkg)])),
 };
 

@@ -26,9 +26,4 @@ export {
 export type { ExportPolicy } from './export-policy/export-policy.js';
 export type { ExportPolicyOptions, ExportPolicyStats } from './export-policy/export-policy-options.js';
 export { isLlmRelatedSpan } from './mapping/index.js';
-/** The logger our packages share (OTel `diag` when the host set one, else stderr by `LANGFUSE_LOG_LEVEL`); for @otel-langfuse/tracing. */
-export { ComponentLogger } from './diagnostics/component-logger.js';
-export type { ConsoleLogLevel, DiagnosticLevel } from './diagnostics/console-fallback.js';
 export { createTraceId } from './ids/create-trace-id.js';
-/** Quotes an invalid option value for a warning; shared with @otel-langfuse/tracing so both word them alike. */
-export { quoteValue } from './config/quote-value.js';

@@ -1,4 +1,4 @@
-import { ComponentLogger } from '@otel-langfuse/exporter';
+import { ComponentLogger } from '@otel-langfuse/exporter/internal';
 import { LOG_NAMESPACE } from './version.js';
 
 /**

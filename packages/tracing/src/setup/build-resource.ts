@@ -1,6 +1,6 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { quoteValue } from '@otel-langfuse/exporter';
+import { quoteValue } from '@otel-langfuse/exporter/internal';
 import { log } from '../logger.js';
 import type { LangfuseSetupOptions } from './setup-options.js';
 

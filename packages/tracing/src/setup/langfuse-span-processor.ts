@@ -8,7 +8,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, type ExportPolicy, type LangfuseScore } from '@otel-langfuse/exporter';
-import { quoteValue } from '@otel-langfuse/exporter';
+import { quoteValue } from '@otel-langfuse/exporter/internal';
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';

@@ -1,4 +1,4 @@
-import { quoteValue } from '@otel-langfuse/exporter';
+import { quoteValue } from '@otel-langfuse/exporter/internal';
 import { envBoolean, envText, type Env } from './env.js';
 import type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode, RegisterGlobal } from './setup-options.js';
 
