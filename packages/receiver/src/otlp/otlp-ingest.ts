@@ -1,5 +1,6 @@
 import { AS_ROOT, createSpanMapper, mergeTraceCreates, type MappingNote, type SpanMapper } from '@otel-langfuse/exporter/mapping';
 import { writesLegacyTables } from '../modes/server-mode.js';
+import { isAggregateAgentSpan, withoutAggregateAgentUsage } from './aggregate-agent-usage.js';
 import { asLegacyTableTraceCreate } from './legacy-table-trace-update.js';
 import { serverRefusal } from './server-refused-attributes.js';
 import { ingestBatch, type IngestContext } from '../ingestion/ingest-batch.js';
@@ -54,6 +55,7 @@ export class OtlpIngestor {
           // The server makes one observation per span: span events become none (the exporter sends them as spans).
           const readable = toReadableSpan(span, resource, scope);
           let mapped = this.mapper.map(readable).filter((event) => !isSpanEvent(event, span.spanId));
+          if (isAggregateAgentSpan(readable.attributes)) mapped = mapped.map((event) => withoutAggregateAgentUsage(event, span.spanId));
           const refusal = legacyTables ? serverRefusal(readable.attributes) : undefined;
           if (refusal !== undefined) {
             // The observation fails the server's schema later, in its worker: the OTLP answer says nothing of it.
