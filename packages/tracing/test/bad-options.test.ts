@@ -45,6 +45,7 @@ const WARNS: readonly [keyof LangfuseSetupOptions, unknown, RegExp][] = [
   ['resource', 'svc', /resource "svc" is invalid \(must be an OTel Resource or an object of attributes\); using the default resource/],
   ['spanProcessors', 'console', /spanProcessors "console" is invalid \(must be an array of SpanProcessors\); using none/],
   ['shutdownTimeoutMs', -1, /shutdownTimeoutMs -1 is invalid \(must be a number >= 0\); using 5000/],
+  ['flushTimeoutMs', 'soon', /flushTimeoutMs "soon" is invalid \(must be a number of milliseconds >= 0\); using 2500/],
   ['flushOnExit', 'no', /flushOnExit "no" is invalid \(must be true or false\); using true/],
   ['baggageKeys', 'tenant', /baggageKeys "tenant" is invalid \(must be an array of strings\); using none/],
 ];
@@ -65,7 +66,7 @@ describe('a bad value for each option', () => {
       'maxEventBytes', 'maxRetries', 'initialRetryDelayMs', 'maxRetryDelayMs', 'maxConcurrentRequests', 'maxPendingExports',
       'exportConcurrency', 'shouldExportSpan', 'mask', 'additionalHeaders', 'transport', 'otlpEncoding', 'maxBufferedBytes',
       'onDrop', 'deadLetterPath', 'deadLetterMaxBytes', 'spoolDir', 'spoolMaxBytes', 'circuitBreakerThreshold', 'circuitBreakerCooldownMs',
-      'circuitBreakerMaxCooldownMs', 'mode', 'exportPolicy', 'flushAt', 'flushInterval', 'maxQueueSize', 'enabled',
+      'circuitBreakerMaxCooldownMs', 'mode', 'exportPolicy', 'flushAt', 'flushInterval', 'flushTimeoutMs', 'maxQueueSize', 'enabled',
       'sampleRate', 'registerGlobal', 'serviceName', 'resource', 'spanProcessors', 'shutdownTimeoutMs', 'flushOnExit', 'baggageKeys',
     ];
     expect([...covered].sort()).toEqual([...all].sort());

@@ -12,6 +12,8 @@ export function setupFor(receiver: TestReceiver, options: LangfuseSetupOptions =
     baseUrl: receiver.url,
     initialRetryDelayMs: 5,
     maxRetryDelayMs: 20,
+    // A loaded test machine must not turn a slow flush into lost spans; deadline tests pass their own.
+    flushTimeoutMs: 30_000,
     ...options,
   });
 }

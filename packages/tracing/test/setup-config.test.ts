@@ -15,6 +15,7 @@ describe('resolveSetupConfig', () => {
       scheduledDelayMillis: 5000,
       maxQueueSize: 2048,
       exportTimeoutMillis: 30_000,
+      flushTimeoutMs: 2500,
       sampleRate: undefined,
       registerGlobal: 'auto',
       shutdownTimeoutMs: 5000,

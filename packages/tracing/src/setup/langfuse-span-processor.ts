@@ -13,7 +13,7 @@ import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
-import { DEFAULT_FLUSH_TIMEOUT_MS, timeoutOf, type FlushOptions } from './flush-options.js';
+import { timeoutOf, type FlushOptions } from './flush-options.js';
 import { QueueLimit, TakenCounter } from './queue-limit.js';
 import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-setup-config.js';
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
@@ -57,6 +57,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   private readonly exporter: LangfuseSpanExporter | undefined;
   private readonly disabledBecause: string | undefined;
   private queue: QueueLimit | undefined;
+  private readonly flushTimeoutMs: number;
 
   constructor(
     options: LangfuseSpanProcessorOptions,
@@ -64,6 +65,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     /** Runs on shutdown: what the processor registered outside itself. */
     private readonly release: (() => void) | undefined,
   ) {
+    this.flushTimeoutMs = config.flushTimeoutMs;
     if (config.disabled !== undefined) {
       this.disabledBecause = config.disabled.message;
       this.inner = new NoopSpanProcessor();
@@ -107,7 +109,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 
   async forceFlush(options?: FlushOptions): Promise<void> {
-    await this.flushWithin(timeoutOf(options, DEFAULT_FLUSH_TIMEOUT_MS));
+    await this.flushWithin(timeoutOf(options, this.flushTimeoutMs));
   }
 
   async flushWithin(timeoutMs: number): Promise<boolean> {

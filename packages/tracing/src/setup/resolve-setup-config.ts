@@ -1,5 +1,6 @@
 import { quoteValue } from '@otel-langfuse/exporter/internal';
 import { envBoolean, envText, type Env } from './env.js';
+import { DEFAULT_FLUSH_TIMEOUT_MS } from './flush-options.js';
 import type { LangfuseSetupOptions, LangfuseSpanProcessorOptions, ProcessorMode, RegisterGlobal } from './setup-options.js';
 
 export const PROCESSOR_DEFAULTS = {
@@ -22,6 +23,8 @@ export interface ResolvedProcessorConfig {
   scheduledDelayMillis: number;
   maxQueueSize: number;
   exportTimeoutMillis: number;
+  /** `forceFlush()`'s deadline when the caller gives none. */
+  flushTimeoutMs: number;
   warnings: string[];
 }
 
@@ -132,6 +135,10 @@ export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, en
     pick(undefined, '', (n) => Number.isFinite(n) && n >= 1, 'a number of milliseconds >= 1', ['OTEL_BSP_EXPORT_TIMEOUT'], env, warnings, PROCESSOR_DEFAULTS.exportTimeoutMillis) ??
     PROCESSOR_DEFAULTS.exportTimeoutMillis;
 
+  const flushTimeoutMs =
+    pick(options.flushTimeoutMs, 'flushTimeoutMs', nonNegative, 'a number of milliseconds >= 0', ['LANGFUSE_FLUSH_TIMEOUT_MS'], env, warnings, DEFAULT_FLUSH_TIMEOUT_MS) ??
+    DEFAULT_FLUSH_TIMEOUT_MS;
+
   // A queue smaller than a batch: a chosen batch size grows the queue, the default batch size shrinks to it.
   const maxExportBatchSize = flushAt ?? defaultBatch;
   return {
@@ -141,6 +148,7 @@ export function resolveProcessorConfig(options: LangfuseSpanProcessorOptions, en
     scheduledDelayMillis,
     maxQueueSize: Math.max(queue, maxExportBatchSize),
     exportTimeoutMillis,
+    flushTimeoutMs,
     warnings,
   };
 }

@@ -9,7 +9,7 @@ import { buildResource } from './build-resource.js';
 import { emptyExporterStats as emptyStats } from '@otel-langfuse/exporter';
 import { flushBeforeExit } from './exit-flush.js';
 import { noticeUnsentAtExit } from './exit-notice.js';
-import { DEFAULT_FLUSH_TIMEOUT_MS, timeoutOf, type FlushOptions } from './flush-options.js';
+import { timeoutOf, type FlushOptions } from './flush-options.js';
 import { ensureContextManager, registerGlobally, releaseGlobal } from './global-otel.js';
 import { buildLangfuseSpanProcessor, reportConfig, type AbortableSpanProcessor } from './langfuse-span-processor.js';
 import { LangfuseSampler } from './langfuse-sampler.js';
@@ -79,7 +79,7 @@ class ActiveSetup implements LangfuseHandle {
     // During (or after) shutdown, the shutdown is what delivers the queue.
     if (this.shutdownPromise !== undefined) return this.shutdownPromise;
     this.tracker.takeEnded();
-    const timeoutMs = timeoutOf(options, DEFAULT_FLUSH_TIMEOUT_MS);
+    const timeoutMs = timeoutOf(options, this.config.flushTimeoutMs);
     try {
       await Promise.all([this.processor.flushWithin(timeoutMs), settlesWithin(this.flushExtraProcessors(), timeoutMs)]);
     } catch (error) {

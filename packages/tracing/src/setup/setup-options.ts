@@ -29,6 +29,12 @@ export interface LangfuseSpanProcessorOptions extends LangfuseExporterOptions {
    */
   flushInterval?: number;
   /**
+   * The deadline of `forceFlush()` called without one (milliseconds): what is still being sent then is aborted,
+   * counted and dead-lettered. Env `LANGFUSE_FLUSH_TIMEOUT_MS`. Default 2500 (short enough for a serverless request
+   * path when Langfuse is down; long enough for a healthy server to take a few thousand spans).
+   */
+  flushTimeoutMs?: number;
+  /**
    * Spans held before new ones are dropped (batch mode); in sync mode the exporter's cap on pending exports
    * unless `maxPendingExports` is given. Env `OTEL_BSP_MAX_QUEUE_SIZE`. Default 2048, at least `flushAt`.
    */
