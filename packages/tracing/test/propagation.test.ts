@@ -24,7 +24,8 @@ describe('injectTraceContext', () => {
       const bag = propagation.createBaggage({ tenant: { value: 'acme' }, secret: { value: 's3cr3t' } });
       return context.with(propagation.setBaggage(context.active(), bag), () => injectTraceContext());
     });
-    expect(carrier).toEqual({ traceparent: `00-${ids.traceId}-${ids.spanId}-01`, baggage: 'tenant=acme' });
+    // tracestate: the trace's start (langfuse=ts:<ms>), so the callee's spans can stamp the trace with it.
+    expect(carrier).toEqual({ traceparent: `00-${ids.traceId}-${ids.spanId}-01`, tracestate: expect.stringMatching(/^langfuse=ts:\d{13}$/), baggage: 'tenant=acme' });
   });
 
   it('sends no baggage without an allow-list', () => {

@@ -11,3 +11,4 @@ export { isLlmRelatedSpan, isKnownLlmScope, LANGFUSE_SDK_SCOPE } from './convent
 /** The span attribute names Langfuse's SDKs write and its OTLP endpoint reads (and aliases other SDKs use). */
 export * from './attribute-names.js';
 export { OBSERVATION_TYPES } from '../wire/ingestion-event.js';
+export { TRACE_STATE_KEY, traceStateValue } from './trace-start-state.js';

@@ -19,6 +19,7 @@ import { resolveProcessorConfig, type ResolvedProcessorConfig } from './resolve-
 import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 import { settlesWithin } from './with-timeout.js';
 import { applyPropagatedAttributes } from './propagated-attributes.js';
+import { stampTraceStart } from './trace-start-stamp.js';
 
 /** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
 export interface LangfuseSpanProcessor extends SpanProcessor {
@@ -100,7 +101,10 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
-    if (this.disabledBecause === undefined) applyPropagatedAttributes(span, parentContext);
+    if (this.disabledBecause === undefined) {
+      stampTraceStart(span);
+      applyPropagatedAttributes(span, parentContext);
+    }
     this.inner.onStart(span, parentContext);
   }
 
