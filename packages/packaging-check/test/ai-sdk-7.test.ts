@@ -1,17 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeOf, npm, packAll, PACKAGES, repo } from './packed.js';
 
 // The Vercel AI SDK 7 as a user gets it today (`npm i ai @ai-sdk/otel`, Node >= 22), its own OpenTelemetry
 // integration (`registerTelemetry(new OpenTelemetry())`) under a default `setupLangfuse()`, run for real on Node 22
 // and 24 against the packed tarballs installed with plain npm (empty npm cache of its own) into a scratch project.
 // Versions are exact so a run is reproducible; docs/llm-instrumentation.md says how to re-check them.
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const PACKAGES = ['exporter', 'tracing', 'receiver'] as const;
 const DEPENDENCIES = {
   ai: '7.0.185',
   '@ai-sdk/otel': '1.0.185',
@@ -19,34 +17,6 @@ const DEPENDENCIES = {
   '@opentelemetry/sdk-trace-base': '2.12.1',
   '@opentelemetry/sdk-trace-node': '2.12.1',
 };
-
-/** The pnpm running this test, else the one pinned in the root package.json's `packageManager`, via npx. */
-function pnpm(args: string[], cwd: string): string {
-  const execpath = process.env['npm_execpath'];
-  const packageManager = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-  const [command, prefix] =
-    execpath && /pnpm/.test(execpath) ? [process.execPath, [execpath]] : ['npx', ['--yes', packageManager]];
-  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** A Node of the given major: the one running the tests when it is that major, else `node@<major>` from npm. */
-function nodeOfMajor(major: number): string {
-  if (Number(process.versions.node.split('.')[0]) === major) return process.execPath;
-  const path = execFileSync('npx', ['--yes', `node@${major}`, '-p', 'process.execPath'], { encoding: 'utf8', timeout: 300_000 }).trim();
-  const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
-  if (Number(version.split('.')[0]) !== major) throw new Error(`node@${major} from npm is ${version}`);
-  return path;
-}
-
-/** Plain npm run by the given node, without the npm_config_ and npm_package_ variables of the pnpm running us. */
-function npm(node: string, args: string[], cwd: string): string {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_(config|package|lifecycle)_|^npm_(execpath|node_execpath|command)$|^PNPM_/i.test(key)) env[key] = value;
-  }
-  env['PATH'] = `${dirname(node)}${delimiter}${process.env['PATH'] ?? ''}`;
-  return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-}
 
 interface StoredObservation {
   type: string;
@@ -72,21 +42,10 @@ let project: string;
 const nodes: Record<number, string> = {};
 
 beforeAll(() => {
-  for (const pkg of PACKAGES) {
-    if (!existsSync(join(repo, 'packages', pkg, 'dist', 'cjs', 'index.js'))) {
-      throw new Error(`packages/${pkg} is not built: run \`pnpm run build\` first`);
-    }
-  }
   work = mkdtempSync(join(tmpdir(), 'otel-langfuse-ai-sdk-7-'));
-  const tarballs: Record<string, string> = {};
-  for (const pkg of PACKAGES) {
-    pnpm(['pack', '--pack-destination', work], join(repo, 'packages', pkg));
-    const file = readdirSync(work).find((f) => f.startsWith(`otel-langfuse-${pkg}-`) && f.endsWith('.tgz'));
-    if (!file) throw new Error(`pnpm pack produced no tarball for ${pkg}`);
-    tarballs[pkg] = join(work, file);
-  }
-  nodes[22] = nodeOfMajor(22);
-  nodes[24] = nodeOfMajor(24);
+  const tarballs = packAll(work);
+  nodes[22] = nodeOf(22);
+  nodes[24] = nodeOf(24);
   project = join(work, 'scratch-ai-sdk-7');
   mkdirSync(project, { recursive: true });
   writeFileSync(

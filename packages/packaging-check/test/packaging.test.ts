@@ -1,48 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeOf, npm, packAll, PACKAGES, repo } from './packed.js';
 
 // The packages as a user gets them: packed tarballs (what `npm publish` would upload), checked with
 // are-the-types-wrong, installed with plain npm into a scratch project per OpenTelemetry line and used from ESM and
 // from CommonJS, and the exporter registered in that line's own BatchSpanProcessor.
-
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const PACKAGES = ['exporter', 'tracing', 'receiver'] as const;
-
-/** The pnpm running this test (`pnpm test`), else the one pinned in the root package.json's `packageManager`, via npx. */
-function pnpm(args: string[], cwd: string): string {
-  const execpath = process.env['npm_execpath'];
-  const packageManager = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-  const [command, prefix] =
-    execpath && /pnpm/.test(execpath) ? [process.execPath, [execpath]] : ['npx', ['--yes', packageManager]];
-  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** Node >= 22.15 for OpenTelemetry JS 3.x: the one running the tests when it is recent enough, else `node@22` from npm. */
-function node22(): string {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > 22 || (major === 22 && minor >= 15)) return process.execPath;
-  const path = execFileSync('npx', ['--yes', 'node@22', '-p', 'process.execPath'], { encoding: 'utf8', timeout: 300_000 }).trim();
-  const version = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
-  if (!/^22\.(1[5-9]|[2-9]\d)\./.test(version)) throw new Error(`node@22 from npm is ${version}; OpenTelemetry JS 3 needs >= 22.15`);
-  return path;
-}
-
-/**
- * Plain npm, run by the given node (npm picks versions by the running node's `engines`, as a user's npm would), with
- * the environment of a user's shell: no npm_config_* or npm_package_* variables inherited from the pnpm running us.
- */
-function npm(node: string, args: string[], cwd: string): string {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_(config|package|lifecycle)_|^npm_(execpath|node_execpath|command)$|^PNPM_/i.test(key)) env[key] = value;
-  }
-  env['PATH'] = `${dirname(node)}${delimiter}${process.env['PATH'] ?? ''}`;
-  return execFileSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-}
 
 /**
  * The OpenTelemetry JS lines users are on: the current release of each package at the time of writing (re-check with
@@ -70,7 +35,7 @@ const OTEL_LINES = [
       '@opentelemetry/sdk-trace': '3.1.1',
     },
     fixture: 'register-sdk3.mjs',
-    nodeBinary: node22,
+    nodeBinary: () => nodeOf(22, '22.15'),
   },
 ] as const;
 
@@ -78,18 +43,8 @@ let work: string;
 const tarballs: Record<string, string> = {};
 
 beforeAll(() => {
-  for (const pkg of PACKAGES) {
-    if (!existsSync(join(repo, 'packages', pkg, 'dist', 'cjs', 'index.js'))) {
-      throw new Error(`packages/${pkg} is not built (ESM and CJS): run \`pnpm run build\` first`);
-    }
-  }
   work = mkdtempSync(join(tmpdir(), 'otel-langfuse-packaging-'));
-  for (const pkg of PACKAGES) {
-    pnpm(['pack', '--pack-destination', work], join(repo, 'packages', pkg));
-    const file = readdirSync(work).find((f) => f.startsWith(`otel-langfuse-${pkg}-`) && f.endsWith('.tgz'));
-    if (!file) throw new Error(`pnpm pack produced no tarball for ${pkg}`);
-    tarballs[pkg] = join(work, file);
-  }
+  Object.assign(tarballs, packAll(work));
 }, 120_000);
 
 // Two scratch projects with their npm caches: removing them can take longer than the default hook timeout.

@@ -1,39 +1,24 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packAll, PACKAGES, repo } from './packed.js';
 
 // Each published package carries a README in its tarball (npm shows it on the package page): what it is, how to
 // install it, an example, where the docs are, and a source layout that names every folder of src/.
 
-const repo = fileURLToPath(new URL('../../../', import.meta.url));
-const PACKAGES = ['exporter', 'tracing', 'receiver'] as const;
-
-/** The pnpm running this test (`pnpm test`), else the one pinned in the root package.json's `packageManager`, via npx. */
-function pnpm(args: string[], cwd: string): string {
-  const execpath = process.env['npm_execpath'];
-  const packageManager = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-  const [command, prefix] =
-    execpath && /pnpm/.test(execpath) ? [process.execPath, [execpath]] : ['npx', ['--yes', packageManager]];
-  return execFileSync(command, [...prefix, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
 
 let work: string;
 const readmes: Partial<Record<(typeof PACKAGES)[number], string | undefined>> = {};
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'otel-langfuse-readmes-'));
+  const tarballs = packAll(work);
   for (const pkg of PACKAGES) {
-    const destination = join(work, pkg);
-    pnpm(['pack', '--pack-destination', destination], join(repo, 'packages', pkg));
-    const tarball = readdirSync(destination).find((file) => file.endsWith('.tgz'));
-    if (!tarball) throw new Error(`pnpm pack produced no tarball for ${pkg}`);
-    const entries = execFileSync('tar', ['-tzf', join(destination, tarball)], { encoding: 'utf8' }).split('\n');
-    readmes[pkg] = entries.includes('package/README.md')
-      ? execFileSync('tar', ['-xzOf', join(destination, tarball), 'package/README.md'], { encoding: 'utf8' })
-      : undefined;
+    const tarball = tarballs[pkg];
+    const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n');
+    readmes[pkg] = entries.includes('package/README.md') ? execFileSync('tar', ['-xzOf', tarball, 'package/README.md'], { encoding: 'utf8' }) : undefined;
   }
 }, 120_000);
 
