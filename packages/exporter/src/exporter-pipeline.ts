@@ -23,6 +23,8 @@ import { DropSummary } from './losses/drop-summary.js';
 import { openSpool } from './spool/open-spool.js';
 import type { DiskSpool } from './spool/disk-spool.js';
 import { createSpanMapper, type NoteSink } from './mapping/index.js';
+import { MediaStage } from './media/media-stage.js';
+import { MediaUploader } from './media/media-uploader.js';
 import { createNote } from './mapping/notes.js';
 import { ScoreQueue } from './scores/score-queue.js';
 import { SDK_NAME, SDK_VERSION } from './version.js';
@@ -37,8 +39,8 @@ export interface Pipeline {
   config: ResolvedExporterConfig;
   /** Where each accepted batch goes: it owns the route, the sending and the accounting. */
   delivery: SpanDelivery;
-  /** The HTTP transports of both paths (closed at shutdown and abort). */
-  transports: readonly HttpTransport[];
+  /** The HTTP transports of both paths and the media uploader (closed at shutdown and abort). */
+  transports: readonly Pick<HttpTransport, 'abortInFlight' | 'shutdown'>[];
   scores: ScoreQueue;
   budget: MemoryBudget;
   breaker: CircuitBreaker;
@@ -159,11 +161,31 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   );
   stats.observer = summary;
 
+  const sdkHeaders = { ...config.additionalHeaders, 'x-langfuse-sdk-name': SDK_NAME, 'x-langfuse-sdk-version': SDK_VERSION, 'x-langfuse-public-key': config.publicKey };
+  const uploader = config.mediaUpload
+    ? new MediaUploader({
+        baseUrl: config.baseUrl,
+        username: config.publicKey,
+        password: config.secretKey,
+        headers: sdkHeaders,
+        network: config.network,
+        requestTimeoutMs: config.requestTimeoutMs,
+        maxRetries: config.maxRetries,
+        retry,
+        concurrency: config.maxConcurrentRequests,
+        onRequest: (bytes) => {
+          stats.add('requests');
+          stats.add('bytesSent', bytes);
+        },
+      })
+    : undefined;
+  const media = uploader ? new MediaStage({ maxMediaBytes: config.maxMediaBytes, uploader, stats, log }) : undefined;
+
   const route = new TransportRoute(config.transport, config.baseUrl, log);
   const budget = new MemoryBudget(config.maxBufferedBytes);
   const delivery = new SpanDelivery({
     config,
-    prepare: { mapper, memory: deps.memory, stats, log, maxEventBytes: config.maxEventBytes, shouldExportSpan: config.shouldExportSpan },
+    prepare: { mapper, memory: deps.memory, stats, log, maxEventBytes: config.maxEventBytes, shouldExportSpan: config.shouldExportSpan, media },
     route,
     ingestion: ingestionDelivery,
     otlp: otlpDelivery,
@@ -175,11 +197,12 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     log,
     memory: deps.memory,
     inFlight: deps.inFlight,
+    media,
   });
   return {
     config,
     delivery,
-    transports: [ingestionTransport, otlpTransport],
+    transports: uploader ? [ingestionTransport, otlpTransport, uploader] : [ingestionTransport, otlpTransport],
     scores: new ScoreQueue({ maxQueued: 10_000, flushAt: 100, flushIntervalMs: 1_000, send: (scores) => delivery.deliverScores(scores) }),
     budget,
     breaker,

@@ -120,6 +120,15 @@ export interface LangfuseExporterOptions {
    * anyone on the path could read the keys. Prefer `ca`. Default false.
    */
   insecureSkipTlsVerify?: boolean;
+  /**
+   * Uploads media found in input, output and metadata (base64 `data:` URIs, OpenAI audio, AI SDK file/image parts,
+   * GenAI blob parts) to Langfuse's media API and sends its reference instead of the bytes (see docs/media.md).
+   * `false` keeps the values as they are (large ones are then truncated to fit `maxEventBytes`).
+   * Env: `LANGFUSE_MEDIA_UPLOAD_ENABLED` (`true`/`false`). Default true.
+   */
+  mediaUpload?: boolean;
+  /** Largest media item uploaded, in bytes (decoded); a larger one is replaced by a marker. Env: `LANGFUSE_MAX_MEDIA_BYTES`. Default 20 971 520 (20 MiB). */
+  maxMediaBytes?: number;
 }
 
 export type TransportSetting = 'ingestion' | 'otlp' | 'auto';
@@ -158,6 +167,8 @@ export interface ResolvedExporterConfig {
   circuitBreakerCooldownMs: number;
   circuitBreakerMaxCooldownMs: number;
   network: NetworkConfig;
+  mediaUpload: boolean;
+  maxMediaBytes: number;
 }
 
 export const DEFAULT_BASE_URL = 'https://cloud.langfuse.com';
@@ -179,4 +190,5 @@ export const DEFAULTS = {
   circuitBreakerThreshold: 5,
   circuitBreakerCooldownMs: 10_000,
   circuitBreakerMaxCooldownMs: 300_000,
+  maxMediaBytes: 20 * 1024 * 1024,
 } as const;

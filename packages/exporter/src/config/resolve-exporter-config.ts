@@ -23,6 +23,7 @@ const NUMERIC_ENV: Partial<Record<NumericOption, string>> = {
   spoolMaxBytes: 'LANGFUSE_SPOOL_MAX_BYTES',
   circuitBreakerThreshold: 'LANGFUSE_CIRCUIT_BREAKER_THRESHOLD',
   circuitBreakerCooldownMs: 'LANGFUSE_CIRCUIT_BREAKER_COOLDOWN_MS',
+  maxMediaBytes: 'LANGFUSE_MAX_MEDIA_BYTES',
 };
 
 /** Lower bounds that keep the exporter working; `maxRetries` alone may be 0. */
@@ -43,6 +44,7 @@ const MINIMUMS: Record<NumericOption, number> = {
   circuitBreakerThreshold: 0,
   circuitBreakerCooldownMs: 10,
   circuitBreakerMaxCooldownMs: 10,
+  maxMediaBytes: 1,
 };
 
 /** A non-blank string, trimmed; anything else (including a number passed where a string belongs) is absent. */
@@ -243,6 +245,21 @@ export function resolveExporterConfig(options: LangfuseExporterOptions = {}, env
       deadLetterPath: resolvePathOption(options.deadLetterPath, env['LANGFUSE_DEAD_LETTER_PATH'], { name: 'deadLetterPath', kind: 'file path', none: 'no dead-letter file' }, warnings),
       spoolDir: resolvePathOption(options.spoolDir, env['LANGFUSE_SPOOL_DIR'], { name: 'spoolDir', kind: 'directory path', none: 'no spool' }, warnings),
       network: resolveNetworkConfig(options, env, warnings),
+      mediaUpload: resolveMediaUpload(options.mediaUpload, env['LANGFUSE_MEDIA_UPLOAD_ENABLED'], warnings),
     },
   };
+}
+
+/** `mediaUpload`, else `LANGFUSE_MEDIA_UPLOAD_ENABLED` (`true`/`false`, any case); default on. */
+function resolveMediaUpload(option: unknown, envValue: string | undefined, warnings: string[]): boolean {
+  if (option === true || option === false) return option;
+  if (option !== undefined) {
+    warnings.push(`mediaUpload ${quoteValue(option)} is invalid (must be true or false); using true`);
+    return true;
+  }
+  const text = nonEmpty(envValue)?.toLowerCase();
+  if (text === undefined || text === 'true') return true;
+  if (text === 'false') return false;
+  warnings.push(`LANGFUSE_MEDIA_UPLOAD_ENABLED=${quoteValue(envValue)} is invalid (must be true or false); using true`);
+  return true;
 }

@@ -9,6 +9,7 @@ import { SerialLane } from '../events/serial-lane.js';
 import { serializeEvent, type SerializedEvent } from '../events/serialized-event.js';
 import type { TraceCreateMemory } from '../events/trace-create-memory.js';
 import type { DeadLetter } from '../losses/dead-letter.js';
+import type { MediaStage } from '../media/media-stage.js';
 import type { ScoreCreateEvent } from '../wire/ingestion-event.js';
 import { accountOutcomes, accountSpanOutcomes, combineResults } from './account-outcomes.js';
 import type { EventOutcome } from './event-outcome.js';
@@ -39,6 +40,8 @@ export interface SpanDeliveryParts {
   log: ComponentLogger;
   memory: TraceCreateMemory;
   inFlight: InFlightTracker;
+  /** Media upload (undefined when off): the same stage `prepare.media` extracts with. */
+  media: MediaStage | undefined;
 }
 
 /**
@@ -142,9 +145,11 @@ export class SpanDelivery {
    */
   private async viaIngestion(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const { prepare, budget, ingestion, log, config, route, stats } = this.parts;
-    const events = await this.preparation.run(() => prepareEvents(spans, prepare));
+    const prepared = await this.preparation.run(() => prepareEvents(spans, prepare));
     const reservation = budget.open();
     try {
+      // Outside the preparation lane: one export's uploads never hold up the next export's preparation.
+      const events = this.parts.media ? await this.parts.media.resolveEvents(prepared, deadline, reservation) : prepared;
       const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
       const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
       if (overCap.size > 0) {
@@ -167,11 +172,12 @@ export class SpanDelivery {
 
   /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
   private async viaOtlp(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
-    const { maskForOtlp, budget, otlp, route, stats, deadLetter } = this.parts;
-    const sent = maskForOtlp(spans);
-    const original = new Map(sent.map((span, i) => [span, spans[i]!]));
+    const { maskForOtlp, budget, otlp, route, stats, deadLetter, media } = this.parts;
     const reservation = budget.open();
     try {
+      const masked = maskForOtlp(spans);
+      const sent = media ? await media.resolveSpans(masked, deadline, reservation) : masked;
+      const original = new Map(sent.map((span, i) => [span, spans[i]!]));
       const outcomes = await otlp.deliver(sent, deadline, reservation);
       let reason: string | undefined;
       const resend: ReadableSpan[] = [];

@@ -28,6 +28,18 @@ export interface ExporterStats {
   transport: 'ingestion' | 'otlp';
   /** Spans sent again on the other path after `'auto'` switched. */
   spansResent: number;
+  /** Media (images, audio, files in input/output/metadata) uploaded to Langfuse and replaced by its reference. */
+  mediaUploaded: number;
+  /** Media the server already held (same bytes): referenced without an upload. */
+  mediaDeduplicated: number;
+  /** Bytes of media uploaded. */
+  mediaBytes: number;
+  /**
+   * Media not uploaded (replaced by a marker), by reason: `too-large`, `too-many`, `memory-cap`, `no-media-api`,
+   * `http-<status>`, `upload-http-<status>`, `upload-<network|timeout|deadline>`, …; `patch-*` counts media uploaded
+   * whose confirmation failed (the reference is kept).
+   */
+  mediaFailed: Record<string, number>;
   // The fields below are always present on a running exporter's stats; optional only so that stats objects made
   // elsewhere (a disabled setup's) still type-check.
   /** Bytes of serialized events and request bodies held for delivery now (capped by `maxBufferedBytes`). */
@@ -73,7 +85,7 @@ export interface DropObserver {
 }
 
 export class StatsRecorder {
-  private readonly counters: Omit<ExporterStats, keyof LiveStats | 'eventsRejected' | 'eventsDropped'> = {
+  private readonly counters: Omit<ExporterStats, keyof LiveStats | 'eventsRejected' | 'eventsDropped' | 'mediaFailed'> = {
     spansReceived: 0,
     spansFiltered: 0,
     spansExported: 0,
@@ -84,7 +96,11 @@ export class StatsRecorder {
     retries: 0,
     bytesSent: 0,
     spansResent: 0,
+    mediaUploaded: 0,
+    mediaDeduplicated: 0,
+    mediaBytes: 0,
   };
+  private readonly mediaFailures = new Map<string, number>();
   private readonly rejected = new Map<string, number>();
   private readonly dropped = new Map<string, number>();
   observer: DropObserver | undefined;
@@ -105,9 +121,15 @@ export class StatsRecorder {
     this.observer?.drop(reason, count);
   }
 
+  /** Media not uploaded (not a span or event drop: the span is still sent, with a marker). */
+  mediaFailure(reason: string): void {
+    this.mediaFailures.set(reason, (this.mediaFailures.get(reason) ?? 0) + 1);
+  }
+
   snapshot(live: LiveStats): ExporterStats {
     return {
       ...this.counters,
+      mediaFailed: Object.fromEntries(this.mediaFailures),
       eventsRejected: Object.fromEntries(this.rejected),
       eventsDropped: Object.fromEntries(this.dropped),
       bufferedBytes: 0,

@@ -3,6 +3,7 @@ import type { ComponentLogger } from '../diagnostics/component-logger.js';
 import { describeError } from '../diagnostics/describe-error.js';
 import type { StatsRecorder } from '../diagnostics/exporter-stats.js';
 import type { IngestionEvent } from '../wire/ingestion-event.js';
+import type { MediaStage } from '../media/media-stage.js';
 import { isTraceDefaults, mergeTraceCreates, traceFieldsOf, type SpanMapper } from '../mapping/index.js';
 import { bodyJsonOf, serializeEvent, withFingerprint, type SerializedEvent } from './serialized-event.js';
 import { StringEscapeMemo } from './string-escape-memo.js';
@@ -15,6 +16,8 @@ export interface PrepareDeps {
   log: ComponentLogger;
   maxEventBytes: number;
   shouldExportSpan: ((span: ReadableSpan) => boolean) | undefined;
+  /** When media upload is on: media in input/output/metadata is replaced by placeholders here (see MediaStage). */
+  media?: MediaStage | undefined;
 }
 
 /** The spans `shouldExportSpan` keeps (all of them without one); a predicate that throws keeps the span. */
@@ -47,7 +50,9 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
   const strings = new StringEscapeMemo();
   for (let index = 0; index < events.length; index++) {
     if (index > 0 && index % (SLICE * 4) === 0) await yieldToEventLoop();
-    const event = withKnownPublic(events[index]!, deps.memory);
+    const known = withKnownPublic(events[index]!, deps.memory);
+    const extraction = deps.media?.extractFromEvent(known);
+    const event = extraction ? extraction.event : known;
     const spanId = event.type === 'trace-create' ? undefined : spanIdOf(event.id);
     const outcome = serializeEvent(event, deps.maxEventBytes, spanId, strings);
     if (!outcome.ok) {
@@ -65,6 +70,7 @@ export async function prepareEvents(spans: readonly ReadableSpan[], deps: Prepar
       deps.stats.add('eventsTruncated');
       deps.log.once('warn', 'event-truncated', `an event over maxEventBytes (${deps.maxEventBytes}) had its ${outcome.truncatedFields.join(', ')} replaced by a size marker`);
     }
+    if (extraction) deps.media?.remember(serialized, extraction.jobs);
     out.push(serialized);
   }
   return out;

@@ -44,7 +44,8 @@ const CONVENTION_IO_PREFIXES: [string, MaskField][] = [
   ['llm.output_messages.', 'output'],
 ];
 
-function fieldOf(key: string): MaskField | undefined {
+/** Which of input, output and metadata an attribute carries, if any. */
+export function fieldOf(key: string): MaskField | undefined {
   const exact = MASKED_ATTRIBUTES[key] ?? CONVENTION_IO[key];
   if (exact) return exact;
   if (key.startsWith('langfuse.observation.metadata.') || key.startsWith('langfuse.trace.metadata.')) return 'metadata';
