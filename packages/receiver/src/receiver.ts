@@ -16,6 +16,8 @@ import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './http
 import { closeServer, createReceiverServer, listen } from './server.js';
 import { acceptsOtlp, emulatedServerVersion } from './modes/server-mode.js';
 import type { StoredEvent } from './events/stored-event.js';
+import { DEFAULT_MAX_MEDIA_BYTES, serveMedia, type MediaEndpoint } from './media/media-handler.js';
+import { DEFAULT_MEDIA_STORE_BYTES, MediaStore, type StoredMedia } from './media/media-store.js';
 import { assembleTrace, type AssembledTrace } from './traces/trace-assembly.js';
 
 export interface Receiver {
@@ -44,6 +46,10 @@ export interface Receiver {
   requests(): RequestRecord[];
   /** Scripted faults, consumed one per ingestion request: legacy or OTLP, whichever arrives next. */
   readonly faults: FaultController;
+  /** Media records (POST /api/public/media), with their bytes once uploaded. */
+  media(): StoredMedia[];
+  /** Scripted faults, consumed one per media upload (the PUT to an upload URL). */
+  readonly mediaUploadFaults: FaultController;
   /** Clears stored events, stats, the request log and the fault script. */
   reset(): void;
   /** Closes the server, ending open connections (hung requests included), and flushes the JSONL file. */
@@ -70,6 +76,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
 
 class LocalReceiver implements Receiver {
   readonly faults: FaultScript = new FaultScript();
+  readonly mediaUploadFaults: FaultScript = new FaultScript();
+  private readonly mediaStore = new MediaStore(DEFAULT_MEDIA_STORE_BYTES);
+  private readonly mediaEndpoint: MediaEndpoint;
   readonly publicKey: string;
   readonly secretKey: string;
   private boundPort = 0;
@@ -111,6 +120,14 @@ class LocalReceiver implements Receiver {
       ingestor: new OtlpIngestor(this.endpoint.ingest),
       onBatch: config.onBatch,
     };
+    this.mediaEndpoint = {
+      keys: this.endpoint.keys,
+      store: this.mediaStore,
+      maxMediaBytes: DEFAULT_MAX_MEDIA_BYTES,
+      selfUrl: () => this.url,
+      uploadFaults: this.mediaUploadFaults,
+      signal: this.shutdown.signal,
+    };
     this.server = createReceiverServer({
       requestLog: this.requestLog,
       countRequest: () => {
@@ -120,6 +137,7 @@ class LocalReceiver implements Receiver {
       otlp: acceptsOtlp(this.endpoint.ingest.policy) ? (req, res, record) => this.serveOtlp(req, res, record) : undefined,
       health: () => jsonReply(200, { status: 'OK', version: emulatedServerVersion(this.endpoint.ingest.policy) }),
       readApi: (method, url) => readApiReply(method, url, this),
+      media: (req, res, url) => serveMedia(req, res, url, this.mediaEndpoint),
     });
   }
 
@@ -179,6 +197,12 @@ class LocalReceiver implements Receiver {
     Object.assign(this.statistics, emptyStats());
     this.requestLog.clear();
     this.faults.clear();
+    this.mediaStore.clear();
+    this.mediaUploadFaults.clear();
+  }
+
+  media(): StoredMedia[] {
+    return this.mediaStore.all();
   }
 
   close(): Promise<void> {

@@ -16,6 +16,8 @@ export interface ReceiverRoutes {
   otlp: ((req: IncomingMessage, res: ServerResponse, record: RequestRecord) => Promise<void>) | undefined;
   health(): Reply;
   readApi(method: string | undefined, url: URL): Reply;
+  /** The media API and its upload/download URLs; resolves false for other paths. */
+  media?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
 }
 
 export function createReceiverServer(routes: ReceiverRoutes): Server {
@@ -33,6 +35,7 @@ export function createReceiverServer(routes: ReceiverRoutes): Server {
 
 async function route(req: IncomingMessage, res: ServerResponse, routes: ReceiverRoutes): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://receiver.invalid');
+  if (routes.media && (await routes.media(req, res, url))) return;
   if (url.pathname.startsWith(READ_API_PREFIX)) {
     sendReply(res, routes.readApi(req.method, url));
     return;

@@ -39,6 +39,8 @@ const MAY_HOLD_MEDIA = /data:|input_audio|"audio"|"file"|"image"|"blob"/;
  */
 export class MediaStage {
   private readonly jobsOf = new WeakMap<SerializedEvent, MediaJob[]>();
+  /** Uploads running now, by content hash (removed when they end). */
+  private readonly uploadsByHash = new Map<string, Promise<UploadOutcome>>();
 
   constructor(private readonly parts: MediaStageParts) {}
 
@@ -134,7 +136,14 @@ export class MediaStage {
     if (!reservation.take(media.bytes.length)) {
       return this.failed(media, { kind: 'failed', reason: 'memory-cap', detail: 'maxBufferedBytes is held by delivery' });
     }
-    const outcome = await uploader.upload(media, target, deadline);
+    // The same bytes going up now (another span of this export or of one in flight): wait for that upload, so the
+    // server answers "already stored" instead of taking the bytes twice.
+    const earlier = this.uploadsByHash.get(media.sha256);
+    if (earlier) await earlier;
+    const upload = uploader.upload(media, target, deadline);
+    this.uploadsByHash.set(media.sha256, upload);
+    const outcome = await upload;
+    if (this.uploadsByHash.get(media.sha256) === upload) this.uploadsByHash.delete(media.sha256);
     switch (outcome.kind) {
       case 'uploaded':
         stats.add('mediaUploaded');

@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { LangfuseExporterOptions } from '../../src/index.js';
+import { exporterFor, exportSpans, makeSpans, succeeded, useExporterTestBed } from '../helpers.js';
+
+const { receiver } = useExporterTestBed();
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(34 * 1024)]);
+const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+const REFERENCE = /@@@langfuseMedia:type=image\/png\|id=([A-Za-z0-9_-]+)\|source=base64_data_uri@@@/;
+
+/** A generation whose input is an OpenAI-style vision message: text and an image data URI. */
+function visionGeneration(image: Buffer = PNG) {
+  const input = [
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in this picture?' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${image.toString('base64')}` } },
+      ],
+    },
+  ];
+  return makeSpans(1, { 'langfuse.observation.type': 'generation', 'langfuse.observation.input': JSON.stringify(input) })[0]!;
+}
+
+/** The stored input of the observation of `spanId`, as text. */
+function storedInput(spanId: string): string {
+  const event = receiver()
+    .events()
+    .find((e) => (e.body as { id?: string }).id === spanId && (e.body as { input?: unknown }).input !== undefined);
+  expect(event, `an observation ${spanId} with input was stored`).toBeDefined();
+  const input = (event!.body as unknown as { input: unknown }).input;
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}
+
+describe.each(['ingestion', 'otlp'] as const)('media over %s', (transport) => {
+  const exporterWith = (options: LangfuseExporterOptions = {}) => exporterFor(receiver(), { transport, ...options });
+
+  it('uploads an image data URI and stores the text with a media reference; the receiver holds the exact bytes', async () => {
+    const exporter = exporterWith();
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    const input = storedInput(span.spanContext().spanId);
+    expect(input).toContain('What is in this picture?');
+    expect(input).not.toContain('base64,');
+    const mediaId = REFERENCE.exec(input)?.[1];
+    expect(mediaId).toBeDefined();
+    const [record] = receiver().media();
+    expect(record).toMatchObject({ mediaId, contentType: 'image/png', contentLength: PNG.length, sha256Hash: sha(PNG), uploadHttpStatus: 200 });
+    // The legacy mapping also gives the trace the root's input: then the trace links the same media too.
+    expect(record!.links).toContainEqual({ traceId: span.spanContext().traceId, observationId: span.spanContext().spanId, field: 'input' });
+    expect(record!.bytes?.equals(PNG)).toBe(true);
+    const stats = exporter.stats();
+    // One upload; a second link (the trace's input, legacy path) finds the bytes stored.
+    expect(stats).toMatchObject({ mediaUploaded: 1, mediaDeduplicated: record!.links.length - 1, mediaBytes: PNG.length, mediaFailed: {} });
+    await exporter.shutdown();
+  });
+
+  it('the same image twice (two spans of one export, then another export) is uploaded once', async () => {
+    const exporter = exporterWith();
+    const spans = [visionGeneration(), visionGeneration(), visionGeneration()];
+    expect(succeeded(await exportSpans(exporter, spans.slice(0, 2)))).toBe(true);
+    expect(succeeded(await exportSpans(exporter, spans.slice(2)))).toBe(true);
+    const records = receiver().media();
+    expect(records).toHaveLength(1);
+    for (const span of spans) expect(records[0]!.links).toContainEqual(expect.objectContaining({ observationId: span.spanContext().spanId }));
+    const ids = spans.map((span) => REFERENCE.exec(storedInput(span.spanContext().spanId))?.[1]);
+    expect(new Set(ids)).toEqual(new Set([records[0]!.mediaId]));
+    const stats = exporter.stats();
+    expect(stats.mediaUploaded).toBe(1);
+    expect(stats.mediaDeduplicated).toBe(records[0]!.links.length - 1);
+    await exporter.shutdown();
+  });
+
+  it('a failing upload is counted and the span is still delivered, with a marker in place of the image', async () => {
+    receiver().mediaUploadFaults.push({ status: 403, times: 10 });
+    const exporter = exporterWith();
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    const input = storedInput(span.spanContext().spanId);
+    expect(input).toContain('What is in this picture?');
+    expect(input).toContain(`[media not uploaded by otel-langfuse: image/png, ${PNG.length} bytes; upload failed (upload-http-403)]`);
+    expect(input).not.toMatch(REFERENCE);
+    const stats = exporter.stats();
+    expect(stats).toMatchObject({ mediaUploaded: 0, spansExported: 1 });
+    expect(Object.keys(stats.mediaFailed)).toEqual(['upload-http-403']);
+    expect(receiver().media()[0]!.bytes).toBeUndefined();
+    await exporter.shutdown();
+  });
+
+  it('an upload that hangs is given up at the deadline; the span is still delivered', async () => {
+    receiver().mediaUploadFaults.push({ hang: true, times: 10 });
+    const exporter = exporterWith({ requestTimeoutMs: 300, maxRetries: 0 });
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    expect(storedInput(span.spanContext().spanId)).toContain('upload failed (upload-timeout)');
+    expect(Object.keys(exporter.stats().mediaFailed)).toEqual(['upload-timeout']);
+    await exporter.shutdown();
+  });
+
+  it('with mediaUpload false the value is kept as it was', async () => {
+    const exporter = exporterWith({ mediaUpload: false });
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    expect(storedInput(span.spanContext().spanId)).toContain(`data:image/png;base64,${PNG.toString('base64')}`);
+    expect(receiver().media()).toEqual([]);
+    await exporter.shutdown();
+  });
+});
