@@ -6,6 +6,8 @@ import { exporterFor, exportSpans, makeSpans, succeeded, useExporterTestBed } fr
 const { receiver } = useExporterTestBed();
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(34 * 1024)]);
+const WAV = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'), randomBytes(4096)]);
+const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(4096)]);
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 const REFERENCE = /@@@langfuseMedia:type=image\/png\|id=([A-Za-z0-9_-]+)\|source=base64_data_uri@@@/;
 
@@ -95,6 +97,67 @@ describe.each(['ingestion', 'otlp'] as const)('media over %s', (transport) => {
     expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
     expect(storedInput(span.spanContext().spanId)).toContain('upload failed (upload-timeout)');
     expect(Object.keys(exporter.stats().mediaFailed)).toEqual(['upload-timeout']);
+    await exporter.shutdown();
+  });
+
+  it('OpenAI audio input, AI SDK 6 file and image parts, AI SDK 7 / GenAI blob parts: each uploaded, text kept', async () => {
+    const exporter = exporterWith();
+    const [openAi] = makeSpans(1, {
+      'langfuse.observation.type': 'generation',
+      'langfuse.observation.input': JSON.stringify([{ role: 'user', content: [{ type: 'text', text: 'Transcribe' }, { type: 'input_audio', input_audio: { data: WAV.toString('base64'), format: 'wav' } }] }]),
+    });
+    const [aiSdk6] = makeSpans(1, {
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'ai.model.id': 'gpt-4o',
+      'ai.prompt.messages': JSON.stringify([
+        { role: 'user', content: [{ type: 'text', text: 'Summarize the PDF' }, { type: 'file', data: PDF.toString('base64'), mediaType: 'application/pdf' }, { type: 'image', image: PNG.toString('base64'), mediaType: 'image/png' }] },
+      ]),
+    });
+    const [aiSdk7] = makeSpans(1, {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gpt-4o',
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'Listen' }, { type: 'blob', modality: 'audio', mime_type: 'audio/wav', content: WAV.toString('base64') }] }]),
+    });
+    expect(succeeded(await exportSpans(exporter, [openAi!, aiSdk6!, aiSdk7!]))).toBe(true);
+    const openAiInput = storedInput(openAi!.spanContext().spanId);
+    expect(openAiInput).toContain('Transcribe');
+    expect(openAiInput).toMatch(/@@@langfuseMedia:type=audio\/wav\|id=[\w-]+\|source=bytes@@@/);
+    const aiSdk6Input = storedInput(aiSdk6!.spanContext().spanId);
+    expect(aiSdk6Input).toContain('Summarize the PDF');
+    expect(aiSdk6Input).toMatch(/@@@langfuseMedia:type=application\/pdf\|id=[\w-]+\|source=bytes@@@/);
+    expect(aiSdk6Input).toMatch(/@@@langfuseMedia:type=image\/png\|id=[\w-]+\|source=bytes@@@/);
+    const aiSdk7Input = storedInput(aiSdk7!.spanContext().spanId);
+    expect(aiSdk7Input).toContain('Listen');
+    expect(aiSdk7Input).toMatch(/@@@langfuseMedia:type=audio\/wav\|id=[\w-]+\|source=bytes@@@/);
+    const stored = receiver().media();
+    expect(stored.map((m) => m.contentType).sort()).toEqual(['application/pdf', 'audio/wav', 'image/png']);
+    for (const [media, bytes] of [['application/pdf', PDF], ['audio/wav', WAV], ['image/png', PNG]] as const) {
+      expect(stored.find((m) => m.contentType === media)!.bytes?.equals(bytes)).toBe(true);
+    }
+    expect(exporter.stats().mediaUploaded).toBe(3);
+    await exporter.shutdown();
+  });
+
+  it('an image over maxMediaBytes is not uploaded: a marker, counted', async () => {
+    const exporter = exporterWith({ maxMediaBytes: 10_000 });
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    const input = storedInput(span.spanContext().spanId);
+    expect(input).toContain('What is in this picture?');
+    expect(input).toContain(`[media not uploaded by otel-langfuse: image/png, ${PNG.length} bytes; over maxMediaBytes (10000)]`);
+    expect(receiver().media()).toEqual([]);
+    expect(exporter.stats().mediaFailed['too-large']).toBeGreaterThanOrEqual(1);
+    await exporter.shutdown();
+  });
+
+  it('the mask runs first: an image it removes is never uploaded', async () => {
+    const mask = ({ data }: { data: unknown }) => JSON.parse(JSON.stringify(data).replace(/data:image\/png;base64,[A-Za-z0-9+/=]+/g, '[image removed]')) as unknown;
+    const exporter = exporterWith({ mask });
+    const span = visionGeneration();
+    expect(succeeded(await exportSpans(exporter, [span]))).toBe(true);
+    expect(storedInput(span.spanContext().spanId)).toContain('[image removed]');
+    expect(receiver().media()).toEqual([]);
+    expect(exporter.stats().mediaUploaded).toBe(0);
     await exporter.shutdown();
   });
 
