@@ -22,6 +22,7 @@ export {
 export { renderTrace, type RenderTraceOptions } from './traces/trace-render.js';
 export type { TraceSummary } from './http/read-api.js';
 export type { ReceiverStats } from './store/receiver-stats.js';
+export type { StoredMedia } from './media/media-store.js';
 export type { RequestRecord, RequestEndpoint } from './http/request-log.js';
 export type { EventPredicate } from './store/event-store.js';
 export type { IngestionResponse, IngestionResultItem } from './ingestion/ingest-batch.js';
