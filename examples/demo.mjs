@@ -1,6 +1,8 @@
 // The demo: two services (gateway → worker → simulated LLM generation) as separate processes, one trace.
 // By default everything goes to a local Langfuse-compatible receiver on 127.0.0.1 and the trace is printed here.
 // With LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL) set, it goes to that Langfuse instead.
+// `node examples/demo.mjs --serve` keeps the receiver running afterwards, so the trace can be opened in the browser
+// viewer it serves (the URL is printed); Ctrl-C stops it.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -10,6 +12,7 @@ import { renderTrace, startReceiver } from '@otel-langfuse/receiver';
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const useRealLangfuse = Boolean(process.env.LANGFUSE_PUBLIC_KEY && process.env.LANGFUSE_SECRET_KEY);
 const receiver = useRealLangfuse ? undefined : await startReceiver();
+if (receiver) console.log(`trace viewer (live): ${receiver.url}/`);
 const langfuseEnv = receiver
   ? { LANGFUSE_PUBLIC_KEY: receiver.publicKey, LANGFUSE_SECRET_KEY: receiver.secretKey, LANGFUSE_BASE_URL: receiver.url }
   : {};
@@ -52,6 +55,11 @@ if (receiver) {
   console.log(renderTrace(trace, { width: Math.min(process.stdout.columns || 80, 100), color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
   console.log();
   console.log(`one trace, ${trace.observations.length} observations from 2 services, stored by the local receiver at ${receiver.url}`);
+  console.log(`trace viewer: ${receiver.url}/#/trace/${encodeURIComponent(traceId)}`);
+  if (process.argv.includes('--serve')) {
+    console.log('the receiver keeps running (--serve); Ctrl-C stops it');
+    await new Promise((resolve) => process.once('SIGINT', resolve));
+  }
   await receiver.close();
   process.exitCode = trace.observations.length >= 5 ? 0 : 1;
 } else {

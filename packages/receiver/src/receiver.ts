@@ -10,7 +10,6 @@ import { JsonlSink } from './store/jsonl-sink.js';
 import { handleOtlp, type OtlpEndpoint } from './otlp/otlp-handler.js';
 import { OtlpIngestor } from './otlp/otlp-ingest.js';
 import { readApiReply } from './http/read-api.js';
-import { projectsReply } from './http/projects-api.js';
 import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './config/receiver-options.js';
 import { emptyStats, type ReceiverStats } from './store/receiver-stats.js';
 import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './http/request-log.js';
@@ -19,7 +18,11 @@ import { acceptsOtlp, emulatedServerVersion } from './modes/server-mode.js';
 import type { StoredEvent } from './events/stored-event.js';
 import { DEFAULT_MAX_MEDIA_BYTES, serveMedia, type MediaEndpoint } from './media/media-handler.js';
 import { DEFAULT_MEDIA_STORE_BYTES, MediaStore, type StoredMedia } from './media/media-store.js';
-import { assembleTrace, type AssembledTrace } from './traces/trace-assembly.js';
+import { assembleTrace, traceIdOfEvent, type AssembledTrace } from './traces/trace-assembly.js';
+import { TraceRowCache } from './traces/trace-row-cache.js';
+import type { TraceRow } from './traces/trace-row.js';
+import { LiveTraceFeed } from './viewer/live-trace-feed.js';
+import { TraceViewer } from './viewer/trace-viewer.js';
 
 export interface Receiver {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:54321`. */
@@ -90,6 +93,11 @@ class LocalReceiver implements Receiver {
   private readonly endpoint: IngestionEndpoint;
   private readonly otlpEndpoint: OtlpEndpoint;
   private readonly server: Server;
+  private readonly rows = new TraceRowCache(
+    () => this.store.traceIds(),
+    (traceId) => this.trace(traceId),
+  );
+  private readonly feed = new LiveTraceFeed((traceId) => this.rows.row(traceId));
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -109,7 +117,7 @@ class LocalReceiver implements Receiver {
         policy: { mode: config.mode, extendedObservationTypes: config.extendedObservationTypes },
         store: this.store,
         stats: this.statistics,
-        onStored: (event) => this.sink?.write(event),
+        onStored: (event) => this.stored(event),
         onEvent: config.onEvent,
       },
       onBatch: config.onBatch,
@@ -121,6 +129,7 @@ class LocalReceiver implements Receiver {
       ingestor: new OtlpIngestor(this.endpoint.ingest),
       onBatch: config.onBatch,
     };
+    const viewer = config.ui ? new TraceViewer(this.feed) : undefined;
     this.mediaEndpoint = {
       keys: this.endpoint.keys,
       store: this.mediaStore,
@@ -137,9 +146,9 @@ class LocalReceiver implements Receiver {
       ingestion: (req, res, record) => this.serveIngestion(req, res, record),
       otlp: acceptsOtlp(this.endpoint.ingest.policy) ? (req, res, record) => this.serveOtlp(req, res, record) : undefined,
       health: () => jsonReply(200, { status: 'OK', version: emulatedServerVersion(this.endpoint.ingest.policy) }),
-      projects: (authorization) => projectsReply(authorization, this.endpoint.keys),
       readApi: (method, url) => readApiReply(method, url, this),
       media: (req, res, url) => serveMedia(req, res, url, this.mediaEndpoint),
+      viewer: viewer ? (req, res, pathname) => viewer.serve(req, res, pathname) : undefined,
     });
   }
 
@@ -181,6 +190,10 @@ class LocalReceiver implements Receiver {
     return assembleTrace(this.store.withScores(traceId), traceId, (event) => this.store.batchOf(event));
   }
 
+  traceRows(): TraceRow[] {
+    return this.rows.all();
+  }
+
   waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {
     if (this.closing) return Promise.reject(new Error('waitForEvents: the receiver is closed'));
     return this.store.waitFor(predicate, timeoutMs);
@@ -196,6 +209,8 @@ class LocalReceiver implements Receiver {
 
   reset(): void {
     this.store.clear();
+    this.rows.clear();
+    this.feed.reset();
     Object.assign(this.statistics, emptyStats());
     this.requestLog.clear();
     this.faults.clear();
@@ -215,8 +230,17 @@ class LocalReceiver implements Receiver {
   private async shutDown(): Promise<void> {
     this.shutdown.abort();
     this.store.close('the receiver was closed');
+    this.feed.close();
     await closeServer(this.server);
     await this.sink?.close();
+  }
+
+  private stored(event: StoredEvent): void {
+    this.sink?.write(event);
+    const traceId = traceIdOfEvent(event);
+    if (traceId === undefined) return;
+    this.rows.invalidate(traceId);
+    this.feed.traceChanged(traceId);
   }
 
   private async serveIngestion(req: IncomingMessage, res: ServerResponse, record: RequestRecord): Promise<void> {

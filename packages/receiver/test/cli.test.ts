@@ -174,6 +174,22 @@ describe('CLI', () => {
     await expect(fetch(`${url}/api/public/health`)).rejects.toThrow();
   });
 
+  it('prints the viewer URL and serves the viewer there; --no-ui serves none and prints none', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet'], io);
+    expect(io.out).toContain(`Viewer (open in a browser, updates live): ${url}/`);
+    expect((await fetch(`${url}/`)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    io.stop();
+    expect(await exit).toBe(0);
+
+    const headless = captureIo();
+    const second = await startCli(['--quiet', '--no-ui'], headless);
+    expect(headless.out.some((line) => line.includes('Viewer'))).toBe(false);
+    expect((await fetch(`${second.url}/`)).status).toBe(404);
+    headless.stop();
+    expect(await second.exit).toBe(0);
+  });
+
   it('prints the default local secret, and neither batch lines nor traces with --quiet', async () => {
     const io = captureIo();
     const exit = runCli(['--quiet', '--mode', 'v4-events-only'], io);

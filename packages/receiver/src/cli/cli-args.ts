@@ -21,6 +21,7 @@ Options:
   --mode MODE          Server to imitate: ${RECEIVER_MODES.join(' | ')} (default v3)
                        v2: no OTLP; v3: both paths; v4-events-only, cloud: traces only over OTLP
   --jsonl FILE         Append every accepted event to FILE as one JSON line
+  --no-ui              Do not serve the browser trace viewer (default: served at the receiver's URL, /)
 
 Output (stdout):
   Each completed trace is printed as a waterfall: header (name, duration, user, session, tags), then one line per
@@ -41,7 +42,9 @@ Output (stdout):
   --version            Print the version
 
 Read API (no auth): GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests,
-  /api/receiver/traces (id, name, observation count, start, duration), /api/receiver/traces/ID (one trace)`;
+  /api/receiver/traces (id, name, observation count, start, duration), /api/receiver/traces/ID (one trace);
+  for the viewer: /api/receiver/trace-rows (filtered pages, newest first), /api/receiver/trace-views/ID (a trace
+  with tokens and cost rolled up), /api/receiver/live (server-sent events)`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -85,6 +88,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'quiet-ms': { type: 'string' },
         width: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
+        'no-ui': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -102,6 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values['secret-key'] !== undefined) options.secretKey = nonEmpty('--secret-key', values['secret-key']);
   if (values.mode !== undefined) options.mode = parseMode(values.mode);
   if (values.jsonl !== undefined) options.jsonlPath = nonEmpty('--jsonl', values.jsonl);
+  if (values['no-ui']) options.ui = false;
   if (values.quiet && values.json) throw new CliUsageError('--quiet and --json cannot be combined');
   if (values.quiet && values.verbose) throw new CliUsageError('--quiet and --verbose cannot be combined');
   const output: CliOutput = {

@@ -75,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ? `  LANGFUSE_SECRET_KEY=${DEFAULT_SECRET_KEY}`
       : '  LANGFUSE_SECRET_KEY=<the secret key you configured>',
   );
+  if (command.options.ui !== false) info(`Viewer (open in a browser, updates live): ${receiver.url}/`);
   if (command.options.jsonlPath !== undefined) info(`Appending accepted events to ${command.options.jsonlPath}`);
 
   if (!io.signal.aborted) await once(io.signal, 'abort');

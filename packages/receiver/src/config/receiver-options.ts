@@ -42,6 +42,11 @@ export interface ReceiverOptions {
   jsonlPath?: string;
   /** Larger request bodies get 413. Default 4.5 MiB, the server's limit. */
   maxBodyBytes?: number;
+  /**
+   * Serve the browser trace viewer at `/` (its files under `/viewer/`, live updates at `/api/receiver/live`).
+   * Default true; false for headless use (tests, CI).
+   */
+  ui?: boolean;
   /** Called for every event of every processed batch (OTLP: every mapped event), accepted or not. */
   onEvent?: (event: unknown, outcome: EventOutcome) => void;
   /** Called once per processed batch (a legacy batch answered 207, an OTLP request answered 200). */
@@ -57,6 +62,7 @@ export interface ResolvedReceiverOptions {
   extendedObservationTypes: boolean;
   jsonlPath: string | undefined;
   maxBodyBytes: number;
+  ui: boolean;
   onEvent: ReceiverOptions['onEvent'];
   onBatch: ReceiverOptions['onBatch'];
 }
@@ -75,6 +81,7 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
     extendedObservationTypes: options.extendedObservationTypes ?? options.mode !== 'v2',
     jsonlPath: options.jsonlPath,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    ui: options.ui ?? true,
     onEvent: options.onEvent,
     onBatch: options.onBatch,
   };

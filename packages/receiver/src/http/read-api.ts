@@ -2,7 +2,9 @@ import { jsonReply, messageReply, type Reply } from './http-reply.js';
 import type { ReceiverStats } from '../store/receiver-stats.js';
 import type { RequestRecord } from './request-log.js';
 import type { StoredEvent } from '../events/stored-event.js';
-import type { AssembledTrace } from '../traces/trace-assembly.js';
+import type { AssembledTrace, ObservationLevel } from '../traces/trace-assembly.js';
+import { queryTraceRows, type TraceRow, type TraceRowFilter } from '../traces/trace-row.js';
+import { rollUp, type TraceRollups } from '../traces/trace-rollup.js';
 
 export const READ_API_PREFIX = '/api/receiver/';
 
@@ -13,6 +15,14 @@ export interface ReadApiSource {
   requests(): RequestRecord[];
   traces(): AssembledTrace[];
   trace(traceId: string): AssembledTrace | undefined;
+  /** Every trace's list row, in order of first arrival. */
+  traceRows(): TraceRow[];
+}
+
+/** `GET /api/receiver/trace-views/:id`: one trace with its tokens and cost summed up the observation tree. */
+export interface TraceView {
+  trace: AssembledTrace;
+  rollups: TraceRollups;
 }
 
 /** One row of `GET /api/receiver/traces`. */
@@ -46,23 +56,29 @@ export function traceSummary(trace: AssembledTrace): TraceSummary {
 }
 
 const TRACES = 'traces';
+const TRACE_VIEWS = 'trace-views';
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+const LEVELS: readonly ObservationLevel[] = ['DEBUG', 'DEFAULT', 'WARNING', 'ERROR'];
 
 /**
  * Unauthenticated read access for tools: `GET /api/receiver/events[?traceId=...]`, `/stats`, `/requests`,
- * `/traces` (summaries) and `/traces/:id` (one assembled trace; 404 when unknown).
+ * `/traces` (summaries) and `/traces/:id` (one assembled trace; 404 when unknown); for the trace viewer
+ * `/trace-rows` (a filtered page of list rows, newest first) and `/trace-views/:id` (a trace with its rollups).
  * Acceptable because the receiver listens on loopback by default and holds only test data.
  */
 export function readApiReply(method: string | undefined, url: URL, source: ReadApiSource): Reply {
   const resource = url.pathname.slice(READ_API_PREFIX.length);
-  const traceId = resource.startsWith(`${TRACES}/`) ? resource.slice(TRACES.length + 1) : undefined;
-  const known = resource === 'events' || resource === 'stats' || resource === 'requests' || resource === TRACES;
+  const viewId = resource.startsWith(`${TRACE_VIEWS}/`) ? resource.slice(TRACE_VIEWS.length + 1) : undefined;
+  const traceId = resource.startsWith(`${TRACES}/`) ? resource.slice(TRACES.length + 1) : viewId;
+  const known = ['events', 'stats', 'requests', TRACES, 'trace-rows'].includes(resource);
   if (!known && (traceId === undefined || traceId === '' || traceId.includes('/'))) {
     return messageReply(404, `Not found: ${url.pathname}`);
   }
   if (method !== 'GET' && method !== 'HEAD') {
     return jsonReply(405, { message: 'Method Not Allowed' }, { allow: 'GET, HEAD' });
   }
-  if (traceId !== undefined) return traceReply(traceId, source);
+  if (traceId !== undefined) return traceReply(traceId, source, viewId !== undefined);
   switch (resource) {
     case 'events': {
       const traceId = url.searchParams.get('traceId');
@@ -72,12 +88,14 @@ export function readApiReply(method: string | undefined, url: URL, source: ReadA
       return jsonReply(200, source.stats());
     case 'requests':
       return jsonReply(200, source.requests());
+    case 'trace-rows':
+      return traceRowsReply(url.searchParams, source);
     default:
       return jsonReply(200, source.traces().map(traceSummary));
   }
 }
 
-function traceReply(encodedId: string, source: ReadApiSource): Reply {
+function traceReply(encodedId: string, source: ReadApiSource, withRollups: boolean): Reply {
   let traceId: string;
   try {
     traceId = decodeURIComponent(encodedId);
@@ -85,5 +103,35 @@ function traceReply(encodedId: string, source: ReadApiSource): Reply {
     return messageReply(400, `Malformed trace id in the path: ${encodedId}`);
   }
   const trace = source.trace(traceId);
-  return trace === undefined ? messageReply(404, `Trace not found: ${traceId}`) : jsonReply(200, trace);
+  if (trace === undefined) return messageReply(404, `Trace not found: ${traceId}`);
+  if (!withRollups) return jsonReply(200, trace);
+  const view: TraceView = { trace, rollups: rollUp(trace) };
+  return jsonReply(200, view);
+}
+
+/** `?offset=0&limit=50&text=&userId=&sessionId=&tag=&environment=&level=`; 400 naming a bad parameter. */
+function traceRowsReply(params: URLSearchParams, source: ReadApiSource): Reply {
+  const offset = integerParam(params, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
+  const limit = integerParam(params, 'limit', 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+  if (offset === undefined) return messageReply(400, 'offset must be a non-negative integer');
+  if (limit === undefined) return messageReply(400, `limit must be an integer between 1 and ${MAX_PAGE_SIZE}`);
+  const filter: TraceRowFilter = {};
+  for (const key of ['text', 'userId', 'sessionId', 'tag', 'environment'] as const) {
+    const value = params.get(key);
+    if (value !== null && value !== '') filter[key] = value;
+  }
+  const level = params.get('level');
+  if (level !== null && level !== '') {
+    const known = LEVELS.find((candidate) => candidate === level);
+    if (known === undefined) return messageReply(400, `level must be one of ${LEVELS.join(', ')}`);
+    filter.level = known;
+  }
+  return jsonReply(200, queryTraceRows(source.traceRows(), filter, offset, limit));
+}
+
+function integerParam(params: URLSearchParams, name: string, min: number, max: number, fallback: number): number | undefined {
+  const value = params.get(name);
+  if (value === null || value === '') return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
 }
