@@ -27,3 +27,6 @@ export type { ExportPolicy } from './export-policy/export-policy.js';
 export type { ExportPolicyOptions, ExportPolicyStats } from './export-policy/export-policy-options.js';
 export { isLlmRelatedSpan } from './mapping/index.js';
 export { createTraceId } from './ids/create-trace-id.js';
+export { checkLangfuse, type LangfuseCheckOptions } from './doctor/check-langfuse.js';
+export type { LangfuseCheck, LangfuseCheckReport } from './doctor/check-result.js';
+export { formatCheckReport } from './doctor/format-check-report.js';

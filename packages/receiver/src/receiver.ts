@@ -10,6 +10,7 @@ import { JsonlSink } from './store/jsonl-sink.js';
 import { handleOtlp, type OtlpEndpoint } from './otlp/otlp-handler.js';
 import { OtlpIngestor } from './otlp/otlp-ingest.js';
 import { readApiReply } from './http/read-api.js';
+import { projectsReply } from './http/projects-api.js';
 import { resolveReceiverOptions, type ReceiverOptions, type ResolvedReceiverOptions } from './config/receiver-options.js';
 import { emptyStats, type ReceiverStats } from './store/receiver-stats.js';
 import { INGESTION_VERSION_HEADER, RequestLog, type RequestRecord } from './http/request-log.js';
@@ -146,6 +147,7 @@ class LocalReceiver implements Receiver {
       ingestion: (req, res, record) => this.serveIngestion(req, res, record),
       otlp: acceptsOtlp(this.endpoint.ingest.policy) ? (req, res, record) => this.serveOtlp(req, res, record) : undefined,
       health: () => jsonReply(200, { status: 'OK', version: emulatedServerVersion(this.endpoint.ingest.policy) }),
+      projects: (authorization) => projectsReply(authorization, this.endpoint.keys),
       readApi: (method, url) => readApiReply(method, url, this),
       media: (req, res, url) => serveMedia(req, res, url, this.mediaEndpoint),
       viewer: viewer ? (req, res, pathname) => viewer.serve(req, res, pathname) : undefined,

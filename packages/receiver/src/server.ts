@@ -3,6 +3,7 @@ import { jsonReply, messageReply, sendReply, type Reply } from './http/http-repl
 import { INGESTION_PATH } from './ingestion/ingestion-handler.js';
 import { OTLP_TRACES_PATH } from './otlp/otlp-handler.js';
 import { READ_API_PREFIX } from './http/read-api.js';
+import { PROJECTS_PATH } from './http/projects-api.js';
 import type { RequestEndpoint, RequestLog, RequestRecord } from './http/request-log.js';
 
 export const HEALTH_PATH = '/api/public/health';
@@ -15,6 +16,8 @@ export interface ReceiverRoutes {
   /** Undefined when the imitated server has no OTLP endpoint: the path then answers 404. */
   otlp: ((req: IncomingMessage, res: ServerResponse, record: RequestRecord) => Promise<void>) | undefined;
   health(): Reply;
+  /** `GET /api/public/projects`, given the request's Authorization header. */
+  projects(authorization: string | undefined): Reply;
   readApi(method: string | undefined, url: URL): Reply;
   /** The media API and its upload/download URLs; resolves false for other paths. */
   media?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
@@ -66,6 +69,9 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: Receiver
       return;
     case HEALTH_PATH:
       sendReply(res, req.method === 'GET' || req.method === 'HEAD' ? routes.health() : methodNotAllowed('GET, HEAD'));
+      return;
+    case PROJECTS_PATH:
+      sendReply(res, req.method === 'GET' ? routes.projects(req.headers.authorization) : methodNotAllowed('GET'));
       return;
   }
   sendReply(res, messageReply(404, `Not found: ${url.pathname}`));

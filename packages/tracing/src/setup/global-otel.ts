@@ -24,7 +24,7 @@ interface ProxyProvider {
 }
 
 /** The provider behind the API's global proxy, when one is registered. */
-function globalDelegate(): TracerProvider | undefined {
+export function globalDelegate(): TracerProvider | undefined {
   if (!hasGlobalTracerProvider()) return undefined;
   const proxy = trace.getTracerProvider() as TracerProvider & Partial<ProxyProvider>;
   return typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy;

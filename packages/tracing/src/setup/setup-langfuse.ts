@@ -1,6 +1,7 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import type { ExporterStats } from '@otel-langfuse/exporter';
+import type { ExporterStats, LangfuseCheckReport } from '@otel-langfuse/exporter';
+import { checkSetup, type LangfuseCheckCallOptions } from './check-setup.js';
 import { installFacadeConfig, uninstallFacadeConfig, type FacadeConfig } from '../facade/facade-config.js';
 import { describeCaught, log } from '../logger.js';
 import { processWide } from '../process-wide.js';
@@ -43,9 +44,21 @@ export interface LangfuseHandle {
   shutdown(options?: FlushOptions): Promise<void>;
   /** The exporter's counters (spans, events sent/rejected/dropped by reason, requests, retries, bytes). */
   stats(): ExporterStats;
+  /**
+   * "My traces don't show up": checks this setup's keys (present, accepted), the server (reachable through the proxy in
+   * use, its version, the transport used and why, clock skew), the spool, who holds the global TracerProvider, and sends
+   * one test trace; each failure comes with its fix (see docs/troubleshooting.md). Never rejects; no secret in it.
+   */
+  check(options?: LangfuseCheckCallOptions): Promise<LangfuseCheckReport>;
 }
 
 class ActiveSetup implements LangfuseHandle {
+  /** The options this setup was made with, for `check()`. */
+  setupOptions: LangfuseSetupOptions = {};
+
+  check(options?: LangfuseCheckCallOptions): Promise<LangfuseCheckReport> {
+    return checkSetup(this, this.setupOptions, options);
+  }
   readonly enabled = true;
   readonly disabledReason = undefined;
   private shutdownPromise: Promise<void> | undefined;
@@ -128,6 +141,12 @@ class ActiveSetup implements LangfuseHandle {
 const ABORTED_SHUTDOWN_GRACE_MS = 300;
 
 class DisabledSetup implements LangfuseHandle {
+  /** The options this setup was made with, for `check()`. */
+  setupOptions: LangfuseSetupOptions = {};
+
+  check(options?: LangfuseCheckCallOptions): Promise<LangfuseCheckReport> {
+    return checkSetup(this, this.setupOptions, options);
+  }
   readonly enabled = false;
   readonly provider = undefined;
   readonly registeredGlobally = false;
@@ -226,6 +245,7 @@ export function setupLangfuse(options: LangfuseSetupOptions = {}): LangfuseHandl
     log.once('error', 'setup-failed', `setupLangfuse failed, code runs without tracing: ${describeCaught(error)}`);
     next = new DisabledSetup(config, `setupLangfuse failed: ${describeCaught(error)}`);
   }
+  next.setupOptions = options ?? {};
   replaceCurrent(next);
   return next;
 }
