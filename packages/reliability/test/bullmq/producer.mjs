@@ -1,0 +1,29 @@
+// The producer: one request trace per case, each adding a job inside an 'enqueue' span with withJobTrace().
+// REDIS_PORT, QUEUE_NAME; Langfuse from LANGFUSE_*. Prints {"cases": {case: {traceId, enqueueId}}}.
+import { Queue } from 'bullmq';
+import { langfuse, propagateAttributes, setupLangfuse, withJobTrace } from '@otel-langfuse/tracing';
+
+const tracing = setupLangfuse({ serviceName: 'api' });
+const queue = new Queue(process.env.QUEUE_NAME, { connection: { host: '127.0.0.1', port: Number(process.env.REDIS_PORT) } });
+
+const CASES = {
+  plain: {},
+  retried: { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
+  delayed: { delay: 500 },
+  linked: {},
+};
+
+const cases = {};
+for (const [name, options] of Object.entries(CASES)) {
+  cases[name] = await propagateAttributes({ userId: `user-${name}`, metadata: { plan: 'pro' } }, () =>
+    langfuse.trace({ name: `request-${name}` }, (trace) =>
+      trace.span({ name: 'enqueue' }, async (span) => {
+        await queue.add(name, withJobTrace({ case: name }), options);
+        return { traceId: trace.id, enqueueId: span.id };
+      }),
+    ),
+  );
+}
+await queue.close();
+await tracing.shutdown();
+console.log(JSON.stringify({ cases }));
