@@ -14,7 +14,7 @@ export interface ExtractedMedia {
 
 /** Media left out without an upload (replaced by a marker at once). */
 export interface SkippedMedia {
-  reason: 'too-large' | 'too-many';
+  reason: 'too-large' | 'too-many' | 'truncated';
   contentType: string;
   bytes: number;
 }
@@ -36,6 +36,8 @@ export interface ExtractMediaOptions {
 
 const MAX_DEPTH = 64;
 const DATA_URI = /data:([A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+)((?:;[A-Za-z0-9.+_-]+=[^;,"\s]*)*);base64,([A-Za-z0-9+/_-]+={0,2})/g;
+/** How the tracing facade ends a string it cut to its size cap. */
+const CUT_SHORT = '...[truncated ';
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 /** Shorter raw base64 in a media slot is left alone: too small to be worth a round trip, and maybe not media. */
 const MIN_RAW_BASE64_CHARS = 16;
@@ -81,7 +83,19 @@ export function extractMedia(value: unknown, options: ExtractMediaOptions): Medi
 
   const rewriteString = (text: string): string => {
     if (!text.includes('data:')) return text;
-    return text.replace(DATA_URI, (whole, mime: string, _params: string, payload: string) => take(mime, payload, 'base64_data_uri') ?? whole);
+    return text.replace(DATA_URI, (whole: string, mime: string, _params: string, payload: string, offset: number) => {
+      // Cut short before the exporter saw it (the tracing facade's value cap): the bytes are incomplete.
+      if (text.startsWith(CUT_SHORT, offset + whole.length)) return cutShort(mime, payload) ?? whole;
+      return take(mime, payload, 'base64_data_uri') ?? whole;
+    });
+  };
+
+  const cutShort = (mime: string, payload: string): string | undefined => {
+    const type = supportedContentType(mime);
+    if (type === undefined) return undefined;
+    const size = Math.floor((payload.length * 3) / 4);
+    skipped.push({ reason: 'truncated', contentType: type, bytes: size });
+    return mediaMarker(type, size, 'cut short before export, not uploaded');
   };
 
   const rawSlot = (text: string, contentType: string | undefined, sniff?: (bytes: Buffer) => string | undefined): string => {

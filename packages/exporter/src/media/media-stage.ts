@@ -25,6 +25,9 @@ export interface MediaStageParts {
 
 const FIELDS = ['input', 'output', 'metadata'] as const;
 
+/** How long a server without the media API (404/405) is not asked again: it may be upgraded meanwhile. */
+const NO_MEDIA_API_MEMO_MS = 5 * 60_000;
+
 /** Cheap test before parsing an attribute: could it hold media at all? */
 const MAY_HOLD_MEDIA = /data:|input_audio|"audio"|"file"|"image"|"blob"/;
 
@@ -41,6 +44,8 @@ export class MediaStage {
   private readonly jobsOf = new WeakMap<SerializedEvent, MediaJob[]>();
   /** Uploads running now, by content hash (removed when they end). */
   private readonly uploadsByHash = new Map<string, Promise<UploadOutcome>>();
+  /** Until then, media is not offered to a server that said it has no media API. */
+  private noMediaApiUntil = 0;
 
   constructor(private readonly parts: MediaStageParts) {}
 
@@ -138,12 +143,16 @@ export class MediaStage {
     }
     // The same bytes going up now (another span of this export or of one in flight): wait for that upload, so the
     // server answers "already stored" instead of taking the bytes twice.
+    if (Date.now() < this.noMediaApiUntil) {
+      return this.failed(media, { kind: 'failed', reason: 'no-media-api', detail: 'the server has no media API (it answered 404 or 405 earlier)' });
+    }
     const earlier = this.uploadsByHash.get(media.sha256);
     if (earlier) await earlier;
     const upload = uploader.upload(media, target, deadline);
     this.uploadsByHash.set(media.sha256, upload);
     const outcome = await upload;
     if (this.uploadsByHash.get(media.sha256) === upload) this.uploadsByHash.delete(media.sha256);
+    if (outcome.kind === 'failed' && outcome.reason === 'no-media-api') this.noMediaApiUntil = Date.now() + NO_MEDIA_API_MEMO_MS;
     switch (outcome.kind) {
       case 'uploaded':
         stats.add('mediaUploaded');
@@ -172,6 +181,9 @@ export class MediaStage {
   private countSkipped(skipped: readonly SkippedMedia[]): void {
     for (const item of skipped) {
       this.parts.stats.mediaFailure(item.reason);
+      if (item.reason === 'truncated') {
+        this.parts.log.once('warn', 'media-truncated', `media was cut short before export (a value over the tracing facade's size cap); replaced by a marker, not uploaded`);
+      }
       if (item.reason === 'too-large') {
         this.parts.log.once('warn', 'media-too-large', `media of ${item.bytes} bytes is over maxMediaBytes (${this.parts.maxMediaBytes}); replaced by a marker, not uploaded`);
       }

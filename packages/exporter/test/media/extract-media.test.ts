@@ -96,6 +96,14 @@ describe('extractMedia', () => {
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(5_000);
   });
 
+  it('a data URI cut short before export (the facade\'s "...[truncated N chars]") is not uploaded: a marker', () => {
+    const text = `${dataUri('image/png', PNG).slice(0, 200)}...[truncated 12345 chars]`;
+    const { value, media, skipped } = extractMedia({ text }, OPTIONS);
+    expect(media).toEqual([]);
+    expect(skipped.map((s) => s.reason)).toEqual(['truncated']);
+    expect((value as { text: string }).text).toMatch(/^\[media not uploaded by otel-langfuse: image\/png, \d+ bytes; cut short before export, not uploaded\]\.\.\.\[truncated 12345 chars\]$/);
+  });
+
   it('caps the number of media per value', () => {
     const values = Array.from({ length: 5 }, () => dataUri('image/png', Buffer.concat([PNG, randomBytes(8)])));
     const { media, skipped } = extractMedia(values, { ...OPTIONS, maxItems: 3 });

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { LangfuseExporterOptions } from '../../src/index.js';
 import { exporterFor, exportSpans, makeSpans, succeeded, useExporterTestBed } from '../helpers.js';
@@ -168,5 +169,48 @@ describe.each(['ingestion', 'otlp'] as const)('media over %s', (transport) => {
     expect(storedInput(span.spanContext().spanId)).toContain(`data:image/png;base64,${PNG.toString('base64')}`);
     expect(receiver().media()).toEqual([]);
     await exporter.shutdown();
+  });
+});
+
+describe('a server without the media API', () => {
+  it('media gets a no-media-api marker, the span is delivered, and the API is not asked again for each item', async () => {
+    let mediaRequests = 0;
+    const stored: { body: { input?: unknown } }[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (req.url === '/api/public/ingestion') {
+          const batch = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { batch: { id: string; body: { input?: unknown } }[] }).batch;
+          stored.push(...batch);
+          res.writeHead(207, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ successes: batch.map((event) => ({ id: event.id, status: 201 })), errors: [] }));
+          return;
+        }
+        if (req.url?.startsWith('/api/public/media')) mediaRequests++;
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"message":"Not found"}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const exporter = exporterFor(receiver(), { baseUrl: `http://127.0.0.1:${port}`, transport: 'ingestion' });
+      const first = visionGeneration();
+      const second = visionGeneration(Buffer.concat([PNG, Buffer.from('other')]));
+      expect(succeeded(await exportSpans(exporter, [first]))).toBe(true);
+      expect(succeeded(await exportSpans(exporter, [second]))).toBe(true);
+      const inputs = stored.map((event) => JSON.stringify(event.body.input ?? ''));
+      expect(inputs.filter((input) => input.includes('What is in this picture?') && input.includes('upload failed (no-media-api)')).length).toBeGreaterThanOrEqual(2);
+      expect(inputs.some((input) => input.includes('base64,'))).toBe(false);
+      // The first item learns it (the trace's and the observation's link may both ask before the answer comes).
+      expect(mediaRequests).toBeGreaterThanOrEqual(1);
+      expect(mediaRequests).toBeLessThanOrEqual(2);
+      expect(Object.keys(exporter.stats().mediaFailed)).toEqual(['no-media-api']);
+      expect(exporter.stats().spansExported).toBe(2);
+      await exporter.shutdown();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
