@@ -39,4 +39,16 @@ describe('examples', () => {
     const output = await runExample('node-sdk.mjs');
     expect(output).toMatch(/node-sdk example: [1-9]\d* events sent to the local receiver/);
   });
+
+  // Each framework recipe serves one request from a caller that injects its trace headers: the handler's trace and
+  // generation must hang under the caller's span, in one trace.
+  it.each([
+    ['fastify.mjs', 'fastify'],
+    ['hono.mjs', 'hono'],
+    ['fetch-handler.mjs', 'fetch handler'],
+  ])('frameworks/%s continues the caller\'s trace', async (file, framework) => {
+    const output = await runExample(`frameworks/${file}`);
+    expect(output).toContain(`${framework}: one trace, 3 observations`);
+    expect(output.split('\n').filter((line) => line.startsWith('  ')).sort()).toEqual(['  caller <- (root)', '  handler <- caller', '  llm-call <- handler']);
+  });
 });
