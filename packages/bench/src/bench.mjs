@@ -1,6 +1,6 @@
 // `pnpm bench`: ours vs bare OpenTelemetry vs the official Langfuse SDK v5, on this machine, in one run.
 // Every competitor runs in its own child process; the local receiver runs here and counts what arrives.
-// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush, --json=<file>.
+// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush,media, --json=<file>.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startReceiver } from '@otel-langfuse/receiver';
@@ -20,6 +20,7 @@ const CONFIG = {
   throughput: { spans: quick ? 4_096 : 8_192 },
   outage: { durationMs: quick ? 4_000 : 20_000, rounds: quick ? 1 : 3, opsPerTick: 10, tickMs: 10, sampleMs: 100 },
   flush: { sizes: [1, 100, 10_000] },
+  media: { ops: quick ? 64 : 256, yieldEvery: 8, imageBytes: 200_000 },
 };
 
 const counter = new SpanCounter();
@@ -285,12 +286,52 @@ async function flushLatency() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// 6. Media: the hot path's operation with a 200 KB image in its input
+async function media() {
+  const names = ['otel', 'ours', 'ours-otlp', 'official'];
+  const { ops, yieldEvery, imageBytes } = CONFIG.media;
+  log(`media: ${names.length} competitors × (${CONFIG.warmups} warm-up + ${CONFIG.runs}) runs × ${ops} ops with a ${imageBytes} B image`);
+  const children = [];
+  for (const name of names) children.push(await Child.start('hot', name, { receiverUrl: receiver.url, options: { imageBytes } }));
+  const requestPath = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
+  const rss = Object.fromEntries(names.map((n) => [n, []]));
+  const stored = Object.fromEntries(names.map((n) => [n, []]));
+  await rounds(children, async (child, run) => {
+    resetReceiver();
+    const result = await child.run({ ops, yieldEvery });
+    if (child.competitor !== 'otel') await counter.waitFor(2 * ops, 30_000);
+    if (run < 0) return;
+    requestPath[child.competitor].push(result.inOpNs / ops);
+    cpu[child.competitor].push((1000 * result.cpuAllUs) / ops);
+    rss[child.competitor].push(result.maxRssKb / 1024);
+    stored[child.competitor].push(receiver.media().filter((m) => m.bytes).length);
+  });
+  await Promise.all(children.map((c) => c.close()));
+  const rows = names.map((n) => [
+    COMPETITORS[n],
+    range(summarize(requestPath[n]), '', 1000),
+    range(summarize(cpu[n]), '', 1000),
+    fmt(summarize(rss[n]).median),
+    n === 'otel' ? '–' : String(Math.min(...stored[n])),
+  ]);
+  results.media = { requestPathNsPerOp: requestPath, cpuNsPerOp: cpu, peakRssMb: rss, mediaStored: stored };
+  return {
+    title:
+      `6. Media: the hot path's operation with a ${imageBytes / 1000} KB PNG as a data URI in its input (16 distinct images in rotation), ${ops} ops per run, ` +
+      `event loop yielded every ${yieldEvery} ops. Request path and CPU as in 1; peak RSS of the process; media the receiver holds after a run`,
+    text: table(['competitor', 'request path µs/op median (min–max)', 'CPU µs/op median (min–max)', 'peak RSS MB', 'media stored'], rows),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 const sections = [];
 try {
   if (wants('hot')) sections.push(await hotPath());
   if (wants('throughput') || wants('bytes')) sections.push(...(await throughput()));
   if (wants('outage')) sections.push(await outage());
   if (wants('flush')) sections.push(await flushLatency());
+  if (wants('media')) sections.push(await media());
 } finally {
   await receiver.close();
 }

@@ -3,7 +3,7 @@
 // {type:'run', ...} message from the parent with {type:'result', ...}. Nothing is shared with other competitors.
 import { COMPETITORS, officialOps, oursOps, setupCompetitor } from './competitors.mjs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { PAYLOADS, POOL_SIZE, yieldToLoop } from './workload.mjs';
+import { PAYLOADS, POOL_SIZE, mediaPayloads, yieldToLoop } from './workload.mjs';
 
 const [scenario, competitor] = process.argv.slice(2);
 const receiverUrl = process.env.RECEIVER_URL;
@@ -17,6 +17,7 @@ const scenarios = {
   /** Per-op cost: `ops` traced operations, yielding to the event loop every `yieldEvery` (so exports run). */
   async hot() {
     const c = await setupCompetitor(competitor, receiverUrl, options.processor ?? {});
+    const payloads = options.imageBytes ? mediaPayloads(options.imageBytes) : PAYLOADS;
     return async ({ ops, yieldEvery }) => {
       // Event-loop delay: how long the loop was blocked at a time (our loop blocks for `yieldEvery` ops anyway;
       // an exporter that does a whole batch's work in one go shows up as longer blocks).
@@ -29,7 +30,7 @@ const scenarios = {
       let inOpNs = 0n;
       for (let i = 0; i < ops; i++) {
         const opStart = now();
-        await c.op(PAYLOADS[i % POOL_SIZE]);
+        await c.op(payloads[i % POOL_SIZE]);
         inOpNs += now() - opStart;
         if (i % yieldEvery === yieldEvery - 1) await yieldToLoop();
       }
@@ -47,6 +48,7 @@ const scenarios = {
         cpuAllUs: cpuAll.user + cpuAll.system,
         loopDelayP99Ms: delay.percentile(99) / 1e6,
         loopDelayMaxMs: delay.max / 1e6,
+        maxRssKb: process.resourceUsage().maxRSS,
         stats: c.stats(),
       };
     };

@@ -64,3 +64,23 @@ export function payloadBytes() {
   const p = PAYLOADS[0];
   return { input: JSON.stringify(p.messages).length, output: p.answer.length };
 }
+
+/**
+ * Payloads whose user message also carries an image as a `data:image/png;base64,…` URI of `imageBytes` bytes (an
+ * OpenAI-style vision message), `distinct` different images in rotation: media the exporter uploads.
+ */
+export function mediaPayloads(imageBytes, distinct = 16) {
+  return PAYLOADS.map((payload, i) => {
+    const random = prng(99 + (i % distinct));
+    const image = Buffer.alloc(imageBytes);
+    image.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    image.writeUInt32BE(i % distinct, 8);
+    for (let k = 12; k < imageBytes; k += 4096) image[k] = Math.floor(random() * 256);
+    const [system, user] = payload.messages;
+    const content = [
+      { type: 'text', text: user.content },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${image.toString('base64')}` } },
+    ];
+    return { messages: [system, { role: 'user', content }], answer: payload.answer };
+  });
+}

@@ -41,6 +41,8 @@ const patch = (mediaId: string, uploadHttpStatus = 200) =>
 describe('media API', () => {
   it('POST, PUT, PATCH; then the record and the bytes are served; the same bytes again get no upload URL', async () => {
     const first = await register();
+    // The id is the hash's first 22 URL-safe characters, as the server makes it (Langfuse's SDKs check it).
+    expect(first.mediaId).toBe(SHA.replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22));
     expect(first.uploadUrl).toMatch(new RegExp(`^${receiver().url}/media-store/${first.mediaId}\\?token=`));
     expect((await put(first.uploadUrl!, BYTES)).status).toBe(200);
     expect((await patch(first.mediaId)).status).toBe(204);

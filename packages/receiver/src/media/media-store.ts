@@ -39,8 +39,8 @@ export class MediaStore {
     const known = this.idByHash.get(meta.sha256Hash);
     let entry = known === undefined ? undefined : this.byId.get(known);
     if (!entry) {
-      // 22 URL-safe characters, like Langfuse's media ids.
-      const mediaId = randomBytes(16).toString('base64url').slice(0, 22);
+      // As the server (and Langfuse's SDKs, which check it): the first 22 characters of the hash, URL-safe.
+      const mediaId = meta.sha256Hash.replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22);
       entry = { mediaId, ...meta, links: [], uploadToken: randomBytes(16).toString('hex') };
       this.byId.set(mediaId, entry);
       this.idByHash.set(meta.sha256Hash, mediaId);
