@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { startReceiver, type Receiver } from '../src/index.js';
+import { generationCreate, scoreCreate, spanCreate, traceCreate } from './event-builders.js';
+import { ingest } from './ingestion-client.js';
+
+// The viewer in a real browser: Debian's chromium (`apt-get install chromium`) or the one CHROMIUM_PATH names, driven
+// by puppeteer-core (which downloads no browser). Skipped, saying why, where none is installed. Code run in the page
+// is given as strings: the tests are compiled without the DOM library.
+
+const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+const chromium = CANDIDATES.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
+if (chromium === undefined) console.warn('ui-browser.test.ts skipped: no chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
+
+const XSS = '<img src=x onerror="window.__xss=1">';
+
+describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
+  let browser: Browser;
+  let receiver: Receiver;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const { launch } = await import('puppeteer-core');
+    browser = await launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu'] });
+    receiver = await startReceiver();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await receiver?.close();
+  });
+
+  async function open(path: string): Promise<Page> {
+    const page = await browser.newPage();
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(receiver.url) && !request.url().startsWith('data:')) problems.push(`external request: ${request.url()}`);
+    });
+    await page.goto(`${receiver.url}${path}`);
+    return page;
+  }
+
+  it('lists a trace that arrives while the page is open, its XSS name as text', async () => {
+    const page = await open('/');
+    await page.waitForFunction(`document.getElementById('live')?.textContent === 'live'`, { timeout: 15_000 });
+    await ingest(receiver, [
+      traceCreate({ id: 'live-xss', name: XSS, userId: 'mallory', tags: ['<b>tag</b>'] }),
+      spanCreate({ id: 'root', traceId: 'live-xss', name: XSS, metadata: { html: '<script>window.__xss=2</script>' } }),
+      generationCreate({
+        id: 'gen',
+        traceId: 'live-xss',
+        parentObservationId: 'root',
+        name: 'llm',
+        usageDetails: { input: 30, output: 12 },
+        costDetails: { total: 0.5 },
+        input: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: XSS }],
+        output: { role: 'assistant', content: 'Hello' },
+      }),
+      scoreCreate({ traceId: 'live-xss', observationId: 'gen', name: 'helpful', value: 1 }),
+    ]);
+    const name = await page.waitForSelector('tr[data-trace-id="live-xss"] td.name a', { timeout: 15_000 });
+    expect(await name?.evaluate((node) => node.textContent)).toBe(XSS);
+    const row = await page.$eval('tr[data-trace-id="live-xss"]', (node) => ({
+      images: node.querySelectorAll('img').length,
+      tokens: node.children[10]?.textContent,
+      cost: node.children[11]?.textContent,
+    }));
+    expect(row).toEqual({ images: 0, tokens: '42', cost: '$0.5000' });
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await page.close();
+  }, 60_000);
+
+  it('shows the tree with rolled-up totals and a selected generation as a conversation, XSS as text', async () => {
+    const page = await open('/#/trace/live-xss');
+    await page.waitForSelector('.tree-row[data-observation-id="gen"]', { timeout: 15_000 });
+    expect(await page.$eval('.tree-row[data-observation-id="root"] .totals', (node) => node.textContent)).toBe('42 tok · $0.5000');
+    await page.click('.tree-row[data-observation-id="gen"]');
+    await page.waitForSelector('.detail-pane .chat', { timeout: 15_000 });
+    const detail = await page.$eval('.detail-pane', (pane) => ({
+      title: pane.querySelector('h2')?.textContent,
+      roles: [...pane.querySelectorAll('.message .role')].map((node) => node.textContent),
+      texts: [...pane.querySelectorAll('.message .text')].map((node) => node.textContent),
+      scores: pane.querySelector('.scores')?.textContent,
+      images: pane.querySelectorAll('img').length,
+    }));
+    expect(detail).toEqual({
+      title: 'GEN llm',
+      roles: ['system', 'user', 'assistant'],
+      texts: ['Be brief.', XSS, 'Hello'],
+      scores: 'helpful = 1',
+      images: 0,
+    });
+    expect(page.url()).toBe(`${receiver.url}/#/trace/live-xss?obs=gen`);
+    await page.click('.tree-row[data-observation-id="root"]');
+    await page.waitForFunction(`document.querySelector('.detail-pane h2')?.textContent?.includes('onerror')`, { timeout: 15_000 });
+    const metadata = await page.$eval('.detail-pane .json-string', (node) => node.textContent);
+    expect(metadata).toBe('<script>window.__xss=2</script>');
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await page.close();
+  }, 60_000);
+
+  afterAll(() => {
+    expect(problems).toEqual([]);
+  });
+});
