@@ -7,7 +7,7 @@ import { ensureBuilt, freePort, guardSuite, PUBLIC_KEY, SECRET_KEY, sleep, start
 
 // A request adds BullMQ jobs (real bullmq, real Redis) with withJobTrace(); a worker in another process runs them in
 // continueJobTrace(). What Langfuse gets: the job's observations in the request's trace under the span that added the
-// job, on retries and delays too, or (link mode) a new trace naming the request's, with the request's
+// job, on retries, delays and flows too, or (link mode) a new trace naming the request's, with the request's
 // propagateAttributes scope either way; no observation points at a parent that never arrives.
 
 const SUITE = 'bullmq';
@@ -82,10 +82,12 @@ function start(script: string, env: Record<string, string>): Run {
 }
 
 type Body = Record<string, unknown>;
-const CASES = ['plain', 'retried', 'delayed', 'linked'] as const;
+const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow'] as const;
+/** Jobs the worker runs: one per case, the flow's parent and two children. */
+const JOB_COUNT = CASES.length + 2;
 
 describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(), real Redis', () => {
-  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried and delayed too; link mode a new trace naming it (%s)', async (transport) => {
+  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried, delayed and in a flow too; link mode a new trace naming it (%s)', async (transport) => {
     ensureBuilt();
     receiver = await startReceiver();
     const env = {
@@ -95,7 +97,7 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
       LANGFUSE_TRANSPORT: transport,
       REDIS_PORT: String(redisPort),
       QUEUE_NAME: `traced-${transport}-${Date.now()}`,
-      JOB_COUNT: String(CASES.length),
+      JOB_COUNT: String(JOB_COUNT),
     };
     const worker = start('worker.mjs', env);
     await worker.firstLine;
@@ -115,11 +117,12 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
     const inTrace = (traceId: string) => observations.filter((o) => o['traceId'] === traceId);
     const traceFields = (traceId: string) => Object.assign({}, ...traces.filter((t) => t['id'] === traceId)) as Body;
 
-    for (const name of ['plain', 'retried', 'delayed'] as const) {
+    for (const name of ['plain', 'retried', 'delayed', 'flow'] as const) {
       const { traceId, enqueueId } = cases[name];
       const own = inTrace(traceId);
       const jobs = own.filter((o) => o['name'] === 'job');
-      expect(jobs.length, name).toBe(name === 'retried' ? 2 : 1);
+      // The retried job: two attempts; the flow: its parent and two children, all under the span that added the flow.
+      expect(jobs.length, name).toBe(name === 'retried' ? 2 : name === 'flow' ? 3 : 1);
       for (const job of jobs) expect(job['parentObservationId'], name).toBe(enqueueId);
       const generations = own.filter((o) => o['name'] === 'llm-call');
       expect(generations.map((g) => jobs.some((j) => j['id'] === g['parentObservationId'])), name).toEqual(jobs.map(() => true));

@@ -1,6 +1,6 @@
 // The producer: one request trace per case, each adding a job inside an 'enqueue' span with withJobTrace().
-// REDIS_PORT, QUEUE_NAME; Langfuse from LANGFUSE_*. Prints {"cases": {case: {traceId, enqueueId}}}.
-import { Queue } from 'bullmq';
+// A flow (a parent job with two children) is added the same way. REDIS_PORT, QUEUE_NAME; Langfuse from LANGFUSE_*. Prints {"cases": {case: {traceId, enqueueId}}}.
+import { FlowProducer, Queue } from 'bullmq';
 import { langfuse, propagateAttributes, setupLangfuse, withJobTrace } from '@otel-langfuse/tracing';
 
 const tracing = setupLangfuse({ serviceName: 'api' });
@@ -24,6 +24,23 @@ for (const [name, options] of Object.entries(CASES)) {
     ),
   );
 }
+const connection = { host: '127.0.0.1', port: Number(process.env.REDIS_PORT) };
+const flows = new FlowProducer({ connection });
+cases.flow = await propagateAttributes({ userId: 'user-flow', metadata: { plan: 'pro' } }, () =>
+  langfuse.trace({ name: 'request-flow' }, (trace) =>
+    trace.span({ name: 'enqueue' }, async (span) => {
+      const queueName = process.env.QUEUE_NAME;
+      await flows.add({
+        name: 'flow-parent',
+        queueName,
+        data: withJobTrace({ case: 'flow-parent' }),
+        children: [1, 2].map((n) => ({ name: `flow-child-${n}`, queueName, data: withJobTrace({ case: `flow-child-${n}` }) })),
+      });
+      return { traceId: trace.id, enqueueId: span.id };
+    }),
+  ),
+);
+await flows.close();
 await queue.close();
 await tracing.shutdown();
 console.log(JSON.stringify({ cases }));
