@@ -82,12 +82,12 @@ function start(script: string, env: Record<string, string>): Run {
 }
 
 type Body = Record<string, unknown>;
-const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow'] as const;
-/** Jobs the worker runs: one per case, the flow's parent and two children. */
-const JOB_COUNT = CASES.length + 2;
+const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow', 'repeated'] as const;
+/** Jobs the worker runs: one per case, plus the flow's two children and the repeated job's second run. */
+const JOB_COUNT = CASES.length + 3;
 
 describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(), real Redis', () => {
-  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried, delayed and in a flow too; link mode a new trace naming it (%s)', async (transport) => {
+  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried, delayed and in a flow too; link mode (also for the runs of a job scheduler) a new trace naming it (%s)', async (transport) => {
     ensureBuilt();
     receiver = await startReceiver();
     const env = {
@@ -140,11 +140,20 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
 
     // Link mode: nothing of the job in the request's trace; a new trace of its own that names the request's.
     expect(inTrace(cases.linked.traceId).map((o) => o['name']).sort()).toEqual(['enqueue', 'request-linked']);
-    const linkedJob = observations.find((o) => o['name'] === 'job' && o['traceId'] !== undefined && !Object.values(cases).some((c) => c.traceId === o['traceId']));
+    const newTraces = observations.filter((o) => o['name'] === 'job' && !Object.values(cases).some((c) => c.traceId === o['traceId']));
+    const linkedTo = (name: 'linked' | 'repeated') =>
+      newTraces.filter((o) => (traceFields(String(o['traceId']))['metadata'] as Body | undefined)?.['linkedTraceId'] === cases[name].traceId);
+    const [linkedJob] = linkedTo('linked');
     expect(linkedJob?.['parentObservationId']).toBeUndefined();
     expect(traceFields(String(linkedJob?.['traceId']))).toMatchObject({
       userId: 'user-linked',
       metadata: expect.objectContaining({ plan: 'pro', linkedTraceId: cases.linked.traceId, linkedObservationId: cases.linked.enqueueId }),
     });
+    // A job scheduler in link mode: each run a trace of its own, each naming the request that created the schedule.
+    const runs = linkedTo('repeated');
+    expect(new Set(runs.map((o) => o['traceId'])).size).toBe(2);
+    for (const run of runs) expect(traceFields(String(run['traceId']))).toMatchObject({ userId: 'user-repeated' });
+    expect(inTrace(cases.repeated.traceId).map((o) => o['name']).sort()).toEqual(['enqueue', 'request-repeated']);
+    expect(newTraces).toHaveLength(3);
   });
 });

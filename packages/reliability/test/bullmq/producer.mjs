@@ -40,6 +40,15 @@ cases.flow = await propagateAttributes({ userId: 'user-flow', metadata: { plan: 
     }),
   ),
 );
+// A job scheduler created inside a request (two runs, 300 ms apart): every run reuses the data given here.
+cases.repeated = await propagateAttributes({ userId: 'user-repeated', metadata: { plan: 'pro' } }, () =>
+  langfuse.trace({ name: 'request-repeated' }, (trace) =>
+    trace.span({ name: 'enqueue' }, async (span) => {
+      await queue.upsertJobScheduler('every-300ms', { every: 300, limit: 2 }, { name: 'repeated', data: withJobTrace({ case: 'repeated' }) });
+      return { traceId: trace.id, enqueueId: span.id };
+    }),
+  ),
+);
 await flows.close();
 await queue.close();
 await tracing.shutdown();

@@ -1,5 +1,5 @@
 // The worker: processes JOB_COUNT jobs in the trace of whoever added them (continueJobTrace; the 'linked' case as a
-// linked new trace), each a 'job' trace with a generation; the 'retried' case fails its first attempt.
+// linked new trace, as the repeated job's runs), each a 'job' trace with a generation; the 'retried' case fails its first attempt.
 // Prints {"ready": true} once listening, exits after the last job with its spans flushed.
 import { Worker } from 'bullmq';
 import { continueJobTrace, langfuse, setupLangfuse } from '@otel-langfuse/tracing';
@@ -22,7 +22,7 @@ const worker = new Worker(
             return 'done';
           }),
         ),
-      { mode: job.data.case === 'linked' ? 'link' : 'continue' },
+      { mode: job.data.case === 'linked' || job.data.case === 'repeated' ? 'link' : 'continue' },
     ),
   { connection: { host: '127.0.0.1', port: Number(process.env.REDIS_PORT) } },
 );
