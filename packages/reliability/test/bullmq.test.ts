@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestReceiver } from '@otel-langfuse/test-support';
+import { killServices, startService } from './service-process.js';
 import { ensureBuilt, freePort, guardSuite, PUBLIC_KEY, SECRET_KEY, sleep, startReceiver } from './harness.js';
 
 // A request adds BullMQ jobs (real bullmq, real Redis) with withJobTrace(); a worker in another process runs them in
@@ -19,7 +20,6 @@ if (!HAS_REDIS) console.warn('bullmq.test.ts: skipped, redis-server is not insta
 
 let redis: ChildProcess | undefined;
 let redisPort = 0;
-const children: ChildProcess[] = [];
 let receiver: TestReceiver | undefined;
 
 function pong(port: number): Promise<boolean> {
@@ -51,35 +51,11 @@ afterAll(() => {
 });
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killServices();
   await receiver?.close();
   receiver = undefined;
 });
 
-interface Run {
-  firstLine: Promise<string>;
-  finished: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function start(script: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [script], { cwd: DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  let onLine: (line: string) => void = () => undefined;
-  const firstLine = new Promise<string>((resolve, reject) => {
-    onLine = resolve;
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before printing a line: ${stderr.slice(0, 2000)}`)));
-  });
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const newline = stdout.indexOf('\n');
-    if (newline >= 0) onLine(stdout.slice(0, newline));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-  return { firstLine, finished };
-}
 
 type Body = Record<string, unknown>;
 const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow', 'repeated'] as const;
@@ -99,9 +75,9 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
       QUEUE_NAME: `traced-${transport}-${Date.now()}`,
       JOB_COUNT: String(JOB_COUNT),
     };
-    const worker = start('worker.mjs', env);
+    const worker = startService(DIR, 'worker.mjs', env);
     await worker.firstLine;
-    const producer = start('producer.mjs', env);
+    const producer = startService(DIR, 'producer.mjs', env);
     const produced = await producer.finished;
     expect(produced.code, produced.stderr).toBe(0);
     const { cases } = JSON.parse(produced.stdout.trim().split('\n').pop()!) as { cases: Record<(typeof CASES)[number], { traceId: string; enqueueId: string }> };

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestReceiver } from '@otel-langfuse/test-support';
+import { killServices, startService } from './service-process.js';
 import { ensureBuilt, guardSuite, PUBLIC_KEY, SECRET_KEY, startReceiver } from './harness.js';
 
 // Two real processes on loopback, each with OpenTelemetry's NodeSDK and the HTTP, undici (fetch) and Express 5
@@ -13,40 +13,14 @@ const SUITE = 'two-services';
 guardSuite(SUITE);
 
 const DIR = fileURLToPath(new URL('./two-services/', import.meta.url));
-const children: ChildProcess[] = [];
 let receiver: TestReceiver | undefined;
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killServices();
   await receiver?.close();
   receiver = undefined;
 });
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(script: string, env: Record<string, string>): { child: ChildProcess; firstLine: Promise<string>; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [script], { cwd: DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  let onLine: (line: string) => void = () => undefined;
-  const firstLine = new Promise<string>((resolve, reject) => {
-    onLine = resolve;
-    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before printing a line: ${stderr.slice(0, 2000)}`)));
-  });
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const newline = stdout.indexOf('\n');
-    if (newline >= 0) onLine(stdout.slice(0, newline));
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-  return { child, firstLine, finished };
-}
 
 interface Case {
   setup: 'processor' | 'setup';
@@ -81,9 +55,9 @@ describe('two auto-instrumented services following docs/distributed-tracing.md',
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    const callee = start('callee.mjs', env);
+    const callee = startService(DIR, 'callee.mjs', env);
     const { ready } = JSON.parse(await callee.firstLine) as { ready: string };
-    const caller = start('caller.mjs', { ...env, CALLEE_URL: ready, MANUAL_INJECT: manual ? '1' : '0' });
+    const caller = startService(DIR, 'caller.mjs', { ...env, CALLEE_URL: ready, MANUAL_INJECT: manual ? '1' : '0' });
     const callerDone = await caller.finished;
     expect(callerDone.code, callerDone.stderr).toBe(0);
     const { traceId } = JSON.parse(callerDone.stdout.trim().split('\n').pop()!) as { traceId: string };
