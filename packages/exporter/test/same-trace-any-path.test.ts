@@ -1,42 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { context, SpanStatusCode, trace, type Context, type HrTime } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-  type Sampler,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+import { context, SpanStatusCode, trace, type HrTime } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { startTestReceiver } from '@otel-langfuse/test-support';
 import type { AssembledTrace, ReceiverMode } from '@otel-langfuse/receiver';
 import type { LangfuseScore } from '../src/index.js';
-import { TRACE_STATE_KEY, traceStateValue } from '../src/mapping/trace-start-state.js';
 import { exportSpans, exporterFor, succeeded } from './helpers.js';
+import { hrTimeAt, startInTraceState } from './trace-start-sampler.js';
 
 // One scenario, every server kind the receiver models and every transport the exporter would use there: the stored
 // trace, observations and scores must be the same field by field.
 
 const T0_MS = Date.UTC(2026, 2, 1, 9, 0, 0, 0);
-const at = (ms: number): HrTime => [Math.floor((T0_MS + ms) / 1000), ((T0_MS + ms) % 1000) * 1e6];
-
-/** The tracing package's part (not yet there): a trace root writes its start into tracestate. */
-class StartInTraceState implements Sampler {
-  shouldSample(parent: Context): SamplingResult {
-    const traceState = trace.getSpanContext(parent)?.traceState ?? new TraceState().set(TRACE_STATE_KEY, traceStateValue(T0_MS));
-    return { ...new AlwaysOnSampler().shouldSample(), traceState };
-  }
-  toString(): string {
-    return 'StartInTraceState';
-  }
-}
+const at = (offsetMs: number): HrTime => hrTimeAt(T0_MS, offsetMs);
 
 /** The scenario's spans in the three batches they are exported in (children first, the root last). */
 function scenario(): { traceId: string; batches: ReadableSpan[][] } {
   const memory = new InMemorySpanExporter();
-  const tracer = new BasicTracerProvider({ sampler: new StartInTraceState(), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('app', '1.2.3');
+  const tracer = new BasicTracerProvider({ sampler: startInTraceState(T0_MS), spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('app', '1.2.3');
   const root = tracer.startSpan('handle-request', {
     startTime: at(0),
     attributes: {

@@ -1,33 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { context, trace, type Context, type HrTime } from '@opentelemetry/api';
+import { context, trace, type HrTime } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-  type Sampler,
-  type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import { TRACE_STATE_KEY, traceStateValue } from '../src/mapping/trace-start-state.js';
 import { exportSpans, exporterFor, succeeded } from './helpers.js';
+import { hrTimeAt, startInTraceState } from './trace-start-sampler.js';
 
 const ROOT_START_MS = Date.UTC(2026, 0, 1, 12, 0, 0, 0);
-const at = (offsetMs: number): HrTime => [Math.floor((ROOT_START_MS + offsetMs) / 1000), ((ROOT_START_MS + offsetMs) % 1000) * 1e6];
-
-/** What the tracing package's sampler is to do: a new trace's root writes its start into `tracestate`. */
-class StartInTraceState implements Sampler {
-  shouldSample(parent: Context): SamplingResult {
-    const inherited = trace.getSpanContext(parent)?.traceState;
-    const traceState = inherited ?? new TraceState().set(TRACE_STATE_KEY, traceStateValue(ROOT_START_MS));
-    return { ...new AlwaysOnSampler().shouldSample(), traceState };
-  }
-  toString(): string {
-    return 'StartInTraceState';
-  }
-}
+const at = (offsetMs: number): HrTime => hrTimeAt(ROOT_START_MS, offsetMs);
 
 /** A root (public) and two children carrying trace attributes, which end first: [child1, child2, root]. */
 function spans(sampler?: Sampler): ReadableSpan[] {
@@ -55,7 +36,7 @@ describe('a trace whose spans come in three batches (legacy path)', () => {
   }
 
   it("is stamped with the root's start when tracestate carries it, though a child's trace-create is processed first", async () => {
-    const [child1, child2, root] = spans(new StartInTraceState());
+    const [child1, child2, root] = spans(startInTraceState(ROOT_START_MS));
     await deliverOneByOne([[child1!], [child2!], [root!]]);
     const stored = receiver.trace(root!.spanContext().traceId)!.trace;
     expect(stored).toMatchObject({ timestamp: '2026-01-01T12:00:00.000000Z', name: 'job', userId: 'u-1', sessionId: 's-1', public: true });
