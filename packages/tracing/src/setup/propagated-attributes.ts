@@ -1,12 +1,13 @@
 import type { Attributes, AttributeValue, Context } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
+import { OBSERVATION_MODEL } from '../attribute-names.js';
 import { OBSERVATION_KEY } from '../facade/context-keys.js';
 import type { OpenObservation } from '../facade/open-observation.js';
 import { propagatedScopeOf } from '../facade/propagate-attributes.js';
 import { TRACER_NAME } from '../version.js';
 
 /** Start attributes by which another instrumentation's span is an LLM call (a generation): a prompt link belongs there. */
-const MODEL_KEYS = ['gen_ai.request.model', 'ai.model.id', 'llm.model_name', 'langfuse.observation.model.name'];
+const MODEL_KEYS = ['gen_ai.request.model', 'ai.model.id', 'llm.model_name', OBSERVATION_MODEL];
 
 /**
  * Writes the trace-level attributes in effect where `span` starts onto it: those of the enclosing `langfuse.trace()`
@@ -15,10 +16,11 @@ const MODEL_KEYS = ['gen_ai.request.model', 'ai.model.id', 'llm.model_name', 'la
  * left alone: the facade writes them as it starts each observation.
  */
 export function applyPropagatedAttributes(span: Span, parentContext: Context): void {
+  // The facade's own spans first: the most common case, decided without a context lookup.
+  if (span.instrumentationScope?.name === TRACER_NAME) return;
   const scope = propagatedScopeOf(parentContext);
   const trace = (parentContext.getValue(OBSERVATION_KEY) as OpenObservation | undefined)?.scope?.propagated;
   if (scope === undefined && trace === undefined) return;
-  if (span.instrumentationScope?.name === TRACER_NAME) return;
   const own = span.attributes;
   // The trace's own fields first: they win over an outer propagateAttributes scope.
   if (trace !== undefined) writeMissing(span, own, trace);
