@@ -43,7 +43,9 @@ describe('examples', () => {
   // Each framework recipe serves one request from a caller that injects its trace headers: the handler's trace and
   // generation must hang under the caller's span, in one trace.
   it.each([
+    ['express.mjs', 'express'],
     ['fastify.mjs', 'fastify'],
+    ['koa.mjs', 'koa'],
     ['hono.mjs', 'hono'],
     ['fetch-handler.mjs', 'fetch handler'],
   ])('frameworks/%s continues the caller\'s trace', async (file, framework) => {
