@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
+import { context, isSpanContextValid, ROOT_CONTEXT, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { OBSERVATION_KEY, REMOTE_PARENT_KEY } from '../facade/context-keys.js';
 import { propagateAttributes } from '../facade/propagate-attributes.js';
 import { describeCaught, log } from '../logger.js';
@@ -6,13 +6,15 @@ import type { TraceCarrier } from '../propagation/carrier.js';
 import { extractTraceContext } from '../propagation/trace-context.js';
 import { safeRead } from '../values/safe-read.js';
 import { restoreScope } from './carried-scope.js';
+import { withJobLink } from './job-link.js';
 import { JOB_TRACE_FIELD } from './job-trace.js';
 
 export interface ContinueJobTraceOptions {
   /**
    * `'continue'` (default): the job's observations join the producer's trace, under the span that added the job.
    * `'link'`: they start a new trace whose metadata names the producer's (`linkedTraceId`, `linkedObservationId`),
-   * for long-lived, repeatable or fan-out jobs where one trace per request would grow without end.
+   * for long-lived, repeatable or fan-out jobs where one trace per request would grow without end. The new trace's
+   * root span also gets an OpenTelemetry span link to the adding span (added by the Langfuse span processor).
    */
   mode?: 'continue' | 'link';
 }
@@ -35,7 +37,7 @@ function detached(ctx: Context): Context {
  */
 export function continueJobTrace<T>(data: unknown, fn: () => T, options?: ContinueJobTraceOptions): T {
   let continued: Context | undefined;
-  let link: { traceId: string; spanId: string } | undefined;
+  let link: SpanContext | undefined;
   try {
     const carrier = carrierOf(data);
     if (carrier !== undefined) {
@@ -43,8 +45,9 @@ export function continueJobTrace<T>(data: unknown, fn: () => T, options?: Contin
       const propagated = safeRead(carrier, 'propagated');
       if (safeRead(options, 'mode') === 'link') {
         const caller = trace.getSpanContext(extractTraceContext(carrier, { context: ROOT_CONTEXT }));
-        if (caller !== undefined && isSpanContextValid(caller)) link = { traceId: caller.traceId, spanId: caller.spanId };
-        continued = restoreScope(detached(active), propagated);
+        if (caller !== undefined && isSpanContextValid(caller)) link = caller;
+        const root = restoreScope(detached(active), propagated);
+        continued = link === undefined ? root : withJobLink(root, link);
       } else {
         continued = restoreScope(extractTraceContext(carrier, { context: active }), propagated);
       }

@@ -20,6 +20,7 @@ import type { LangfuseSpanProcessorOptions } from './setup-options.js';
 import { settlesWithin } from './with-timeout.js';
 import { applyPropagatedAttributes } from './propagated-attributes.js';
 import { stampTraceStart } from './trace-start-stamp.js';
+import { linkJobRoot } from '../jobs/job-link.js';
 
 /** A SpanProcessor that sends spans to Langfuse; add it to your own provider or NodeSDK. */
 export interface LangfuseSpanProcessor extends SpanProcessor {
@@ -104,6 +105,7 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     if (this.disabledBecause === undefined) {
       stampTraceStart(span);
       applyPropagatedAttributes(span, parentContext);
+      linkJobRoot(span, parentContext);
     }
     this.inner.onStart(span, parentContext);
   }
