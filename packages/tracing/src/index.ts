@@ -39,3 +39,4 @@ export { MASK_FAILED } from './values/mask.js';
 export type { MaskFunction, LangfuseExporterOptions, ExporterStats, LangfuseScore } from '@otel-langfuse/exporter';
 export type { ScoreOptions } from './facade/score.js';
 export { TRACER_NAME, TRACING_VERSION } from './version.js';
+export { LangfuseMedia, type LangfuseMediaParams } from './media/langfuse-media.js';

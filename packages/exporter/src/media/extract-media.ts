@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { audioFormatContentType, sniffAudioType, supportedContentType } from './media-content-types.js';
-import { mediaMarker, mediaPlaceholder, type MediaSource } from './media-reference.js';
+import { BYTES_SOURCE_PARAMETER, mediaMarker, mediaPlaceholder, type MediaSource } from './media-reference.js';
 
 /** Media found in a value, to upload; the rewritten value holds `placeholder` where it was. */
 export interface ExtractedMedia {
@@ -83,10 +83,10 @@ export function extractMedia(value: unknown, options: ExtractMediaOptions): Medi
 
   const rewriteString = (text: string): string => {
     if (!text.includes('data:')) return text;
-    return text.replace(DATA_URI, (whole: string, mime: string, _params: string, payload: string, offset: number) => {
+    return text.replace(DATA_URI, (whole: string, mime: string, params: string, payload: string, offset: number) => {
       // Cut short before the exporter saw it (the tracing facade's value cap): the bytes are incomplete.
       if (text.startsWith(CUT_SHORT, offset + whole.length)) return cutShort(mime, payload) ?? whole;
-      return take(mime, payload, 'base64_data_uri') ?? whole;
+      return take(mime, payload, sourceOf(params)) ?? whole;
     });
   };
 
@@ -128,6 +128,11 @@ export function extractMedia(value: unknown, options: ExtractMediaOptions): Medi
   };
 
   return { value: walk(value, 0, undefined), media: [...found.values()], skipped };
+}
+
+/** `bytes` for a data URI the tracing facade made from bytes (see BYTES_SOURCE_PARAMETER), else `base64_data_uri`. */
+function sourceOf(params: string): MediaSource {
+  return params.split(';').includes(BYTES_SOURCE_PARAMETER) ? 'bytes' : 'base64_data_uri';
 }
 
 interface Slot {

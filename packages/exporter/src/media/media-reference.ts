@@ -1,6 +1,12 @@
 /** Where the media came from, as Langfuse's reference string names it. */
 export type MediaSource = 'base64_data_uri' | 'bytes';
 
+/**
+ * A data URI parameter the tracing facade's `LangfuseMedia` writes for media it was handed as bytes
+ * (`data:image/png;otel-langfuse-source=bytes;base64,…`): the reference then says `source=bytes`, as Langfuse's SDKs do.
+ */
+export const BYTES_SOURCE_PARAMETER = 'otel-langfuse-source=bytes';
+
 /** The string Langfuse stores in place of uploaded media, and renders inline. */
 export function mediaReference(contentType: string, mediaId: string, source: MediaSource): string {
   return `@@@langfuseMedia:type=${contentType}|id=${mediaId}|source=${source}@@@`;

@@ -40,6 +40,15 @@ describe('extractMedia', () => {
     expect(value).toBe(`before ![img](${media[0]!.placeholder}) after`);
   });
 
+  it('a data URI with the facade\'s bytes parameter (LangfuseMedia from bytes) gets source bytes; the same bytes plain get base64_data_uri', () => {
+    const fromBytes = `data:image/png;otel-langfuse-source=bytes;base64,${PNG.toString('base64')}`;
+    const [viaFacade] = extractMedia(fromBytes, OPTIONS).media;
+    const [plain] = extractMedia(dataUri('image/png', PNG), OPTIONS).media;
+    expect(viaFacade).toMatchObject({ contentType: 'image/png', source: 'bytes', sha256: sha(PNG) });
+    expect(viaFacade!.bytes.equals(PNG)).toBe(true);
+    expect(plain!.source).toBe('base64_data_uri');
+  });
+
   it('takes OpenAI input_audio parts and audio outputs (format named or sniffed)', () => {
     const input = [{ type: 'input_audio', input_audio: { data: WAV.toString('base64'), format: 'wav' } }];
     const output = { role: 'assistant', audio: { id: 'audio_1', data: WAV.toString('base64'), transcript: 'hello', expires_at: 1 } };

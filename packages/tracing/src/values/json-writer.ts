@@ -1,3 +1,6 @@
+import type { MediaText } from '../media/langfuse-media.js';
+import { MEDIA_BUDGET_CHARS, MediaAllowance, readMedia } from './media-value.js';
+
 export const CIRCULAR = '[Circular]';
 export const UNSERIALIZABLE = '[Unserializable]';
 export const MAX_DEPTH = '[Max depth]';
@@ -46,6 +49,7 @@ function* mapFields(map: Map<unknown, unknown>): Generator<Field> {
 export class JsonWriter {
   private size = 0;
   private readonly ancestors = new Set<object>();
+  private readonly media = new MediaAllowance();
 
   constructor(
     private readonly maxChars: number,
@@ -109,6 +113,8 @@ export class JsonWriter {
   }
 
   private writeObject(object: object, depth: number): string | undefined {
+    const media = readMedia(object);
+    if (media !== undefined) return this.writeMedia(media);
     if (object instanceof Date) {
       const time = object.getTime();
       return this.emit(quote(Number.isNaN(time) ? 'Invalid Date' : object.toISOString()));
@@ -136,6 +142,17 @@ export class JsonWriter {
     }
     const keys = Object.keys(object);
     return this.writeFields(objectFields(object, keys), keys.length, depth);
+  }
+
+  /**
+   * A `LangfuseMedia`: its data URI whole (the exporter replaces it by a reference before anything is sent), counted
+   * as that reference's length; a marker (invalid media, or over the value's media limit) like any string.
+   */
+  private writeMedia(media: MediaText): string {
+    const admitted = this.media.admit(media, this.remaining);
+    if (!admitted.media) return this.emit(quote(this.bounded(admitted.text)));
+    this.size += MEDIA_BUDGET_CHARS;
+    return quote(admitted.text);
   }
 
   private writeError(error: Error, depth: number): string {
