@@ -58,12 +58,12 @@ afterEach(async () => {
 
 
 type Body = Record<string, unknown>;
-const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow', 'repeated'] as const;
-/** Jobs the worker runs: one per case, plus the flow's two children and the repeated job's second run. */
-const JOB_COUNT = CASES.length + 3;
+const CASES = ['plain', 'retried', 'delayed', 'linked', 'flow', 'repeated', 'scheduled'] as const;
+/** Jobs the worker runs: one per case, plus the flow's two children and the second run of each job scheduler. */
+const JOB_COUNT = CASES.length + 4;
 
 describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(), real Redis', () => {
-  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried, delayed and in a flow too; link mode (also for the runs of a job scheduler) a new trace naming it (%s)', async (transport) => {
+  it.each(['ingestion', 'otlp'] as const)('one trace from the request through its jobs, retried, delayed, in a flow and a job scheduler\'s runs too; link mode (also for the runs of a job scheduler) a new trace naming it (%s)', async (transport) => {
     ensureBuilt();
     receiver = await startReceiver();
     const env = {
@@ -93,12 +93,13 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
     const inTrace = (traceId: string) => observations.filter((o) => o['traceId'] === traceId);
     const traceFields = (traceId: string) => Object.assign({}, ...traces.filter((t) => t['id'] === traceId)) as Body;
 
-    for (const name of ['plain', 'retried', 'delayed', 'flow'] as const) {
+    for (const name of ['plain', 'retried', 'delayed', 'flow', 'scheduled'] as const) {
       const { traceId, enqueueId } = cases[name];
       const own = inTrace(traceId);
       const jobs = own.filter((o) => o['name'] === 'job');
-      // The retried job: two attempts; the flow: its parent and two children, all under the span that added the flow.
-      expect(jobs.length, name).toBe(name === 'retried' ? 2 : name === 'flow' ? 3 : 1);
+      // The retried job: two attempts; the flow: its parent and two children, all under the span that added the flow;
+      // a job scheduler in continue mode: each run a subtree of its own under the span that created the schedule.
+      expect(jobs.length, name).toBe(name === 'retried' || name === 'scheduled' ? 2 : name === 'flow' ? 3 : 1);
       for (const job of jobs) expect(job['parentObservationId'], name).toBe(enqueueId);
       const generations = own.filter((o) => o['name'] === 'llm-call');
       expect(generations.map((g) => jobs.some((j) => j['id'] === g['parentObservationId'])), name).toEqual(jobs.map(() => true));
@@ -109,6 +110,10 @@ describe.skipIf(!HAS_REDIS)('BullMQ jobs with withJobTrace() / continueJobTrace(
     // The retried job: the failed attempt and the one that succeeded, side by side under the enqueue span.
     const attempts = inTrace(cases.retried.traceId).filter((o) => o['name'] === 'llm-call');
     expect(attempts.map((g) => g['level'] === 'ERROR').sort()).toEqual([false, true]);
+    // The scheduler's two runs: two jobs of BullMQ's (each its own job id), not one reported twice.
+    const scheduledRuns = inTrace(cases.scheduled.traceId).filter((o) => o['name'] === 'llm-call').map((o) => o['metadata'] as Body | undefined);
+    expect(new Set(scheduledRuns.map((run) => run?.['jobId'])).size).toBe(2);
+    for (const run of scheduledRuns) expect(run).toMatchObject({ jobId: expect.stringMatching(/^repeat:every-300ms-continued:/), repeatJobKey: 'every-300ms-continued' });
     // The delayed job ran no earlier than its delay after it was added.
     const enqueued = inTrace(cases.delayed.traceId).find((o) => o['name'] === 'enqueue')!;
     const ran = inTrace(cases.delayed.traceId).find((o) => o['name'] === 'job')!;

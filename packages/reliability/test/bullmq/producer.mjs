@@ -1,5 +1,5 @@
 // The producer: one request trace per case, each adding a job inside an 'enqueue' span with withJobTrace().
-// A flow (a parent job with two children) is added the same way. REDIS_PORT, QUEUE_NAME; Langfuse from LANGFUSE_*. Prints {"cases": {case: {traceId, enqueueId}}}.
+// A flow (a parent job with two children) is added the same way; two job schedulers (two runs each) too. REDIS_PORT, QUEUE_NAME; Langfuse from LANGFUSE_*. Prints {"cases": {case: {traceId, enqueueId}}}.
 import { FlowProducer, Queue } from 'bullmq';
 import { langfuse, propagateAttributes, setupLangfuse, withJobTrace } from '@otel-langfuse/tracing';
 
@@ -45,6 +45,15 @@ cases.repeated = await propagateAttributes({ userId: 'user-repeated', metadata: 
   langfuse.trace({ name: 'request-repeated' }, (trace) =>
     trace.span({ name: 'enqueue' }, async (span) => {
       await queue.upsertJobScheduler('every-300ms', { every: 300, limit: 2 }, { name: 'repeated', data: withJobTrace({ case: 'repeated' }) });
+      return { traceId: trace.id, enqueueId: span.id };
+    }),
+  ),
+);
+// The same in continue mode (the worker's default): every run joins the trace of the request that created the schedule.
+cases.scheduled = await propagateAttributes({ userId: 'user-scheduled', metadata: { plan: 'pro' } }, () =>
+  langfuse.trace({ name: 'request-scheduled' }, (trace) =>
+    trace.span({ name: 'enqueue' }, async (span) => {
+      await queue.upsertJobScheduler('every-300ms-continued', { every: 300, limit: 2 }, { name: 'scheduled', data: withJobTrace({ case: 'scheduled' }) });
       return { traceId: trace.id, enqueueId: span.id };
     }),
   ),
