@@ -1,4 +1,6 @@
 // The demo: two services (gateway → worker → simulated LLM generation) as separate processes, one trace.
+// With redis-server installed, the demo starts one on a free 127.0.0.1 port and the gateway hands the question to
+// the worker as a BullMQ job (request → queue → job → generation); without it (or with --no-queue), over HTTP.
 // By default everything goes to a local Langfuse-compatible receiver on 127.0.0.1 and the trace is printed here.
 // With LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY (and LANGFUSE_BASE_URL) set, it goes to that Langfuse instead.
 // `node examples/demo.mjs --serve` keeps the receiver running afterwards, so the trace can be opened in the browser
@@ -8,6 +10,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { renderTrace, startReceiver } from '@otel-langfuse/receiver';
+import { startLocalRedis } from './two-services/local-redis.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const useRealLangfuse = Boolean(process.env.LANGFUSE_PUBLIC_KEY && process.env.LANGFUSE_SECRET_KEY);
@@ -35,8 +38,13 @@ async function startService(file, env) {
   throw new Error(`${file} exited before it was ready`);
 }
 
-const worker = await startService('./two-services/worker.mjs', {});
-const gateway = await startService('./two-services/gateway.mjs', { WORKER_URL: worker.url });
+const redis = process.argv.includes('--no-queue') ? undefined : await startLocalRedis();
+if (redis) console.log(`job queue: BullMQ on a redis-server started at 127.0.0.1:${redis.port}`);
+else console.log('job queue: off (redis-server not installed, or --no-queue): the gateway calls the worker over HTTP');
+const queueEnv = redis ? { REDIS_PORT: String(redis.port) } : {};
+
+const worker = await startService('./two-services/worker.mjs', queueEnv);
+const gateway = await startService('./two-services/gateway.mjs', { ...queueEnv, WORKER_URL: worker.url });
 
 const response = await fetch(`${gateway.url}/ask?q=${encodeURIComponent('What is OpenTelemetry?')}`);
 const traceId = response.headers.get('x-trace-id');
@@ -46,9 +54,11 @@ console.log(`gateway answered: ${answer}`);
 // Graceful shutdown: each service flushes what it queued before exiting.
 for (const { child } of [gateway, worker]) child.kill('SIGTERM');
 await Promise.all([gateway, worker].map(({ child }) => (child.exitCode === null ? once(child, 'exit') : undefined)));
+redis?.stop();
 
 if (receiver) {
-  // Both services delivered on shutdown; 4 observations: ask, call-worker, answer-ready, and the worker's part.
+  // Both services delivered on shutdown; 5 observations: ask, call-worker (or enqueue answer), answer-ready, and the
+  // worker's part (worker: answer or job: answer, with its llm-call).
   await receiver.waitForEvents((events) => events.some((e) => e.type === 'generation-create' && e.body.traceId === traceId), 10_000);
   const trace = receiver.trace(traceId);
   console.log();

@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -15,18 +18,38 @@ function localEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function runExample(file: string): Promise<string> {
-  const { stdout } = await run(process.execPath, [file], { cwd: examples, env: localEnv(), timeout: 60_000 });
+async function runExample(file: string, env: NodeJS.ProcessEnv = localEnv()): Promise<string> {
+  const { stdout } = await run(process.execPath, [file], { cwd: examples, env, timeout: 60_000 });
   return stdout;
 }
 
+const HAS_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!HAS_REDIS) console.warn('examples.test.ts: the demo\'s job-queue path is not run, redis-server is not installed (apt-get install -y redis-server; .ci/run installs it)');
+
+/** The demo's waterfall lines for the worker's part and how the gateway handed it over. */
+function expectDemoTrace(output: string, handOver: string, workerRoot: string): void {
+  expect(output).toMatch(/^Trace ask · .* · 5 observations$/m);
+  expect(output).toMatch(new RegExp(`^span {9}${handOver}\\s`, 'm'));
+  expect(output).toMatch(new RegExp(`^span {11}${workerRoot}\\s`, 'm'));
+  expect(output).toMatch(/^generation {7}llm-call\s/m);
+  expect(output).toContain('one trace, 5 observations from 2 services');
+}
+
 describe('examples', () => {
-  it('demo.mjs: two services make one trace, printed as a waterfall', async () => {
+  // The waterfall's indentation is the tree: request → enqueue answer → job: answer → llm-call, in one trace.
+  it.skipIf(!HAS_REDIS)('demo.mjs with redis-server installed: the gateway hands the question to the worker as a BullMQ job, one trace', async () => {
     const output = await runExample('demo.mjs');
-    expect(output).toMatch(/^Trace ask · .* · 5 observations$/m);
-    expect(output).toMatch(/^generation\s+llm-call\s/m);
-    expect(output).toMatch(/^span\s+worker: answer\s/m);
-    expect(output).toContain('one trace, 5 observations from 2 services');
+    expect(output).toMatch(/^job queue: BullMQ on a redis-server started at 127\.0\.0\.1:\d+$/m);
+    expectDemoTrace(output, 'enqueue answer', 'job: answer');
+  });
+
+  it('demo.mjs without redis-server (as on a fresh machine): one line says so, the gateway calls the worker over HTTP, one trace', async () => {
+    // A PATH with no redis-server on it; the demo starts its services with node's own path.
+    const output = await runExample('demo.mjs', { ...localEnv(), PATH: mkdtempSync(join(tmpdir(), 'no-redis-')) });
+    expect(output.split('\n').filter((line) => line.startsWith('job queue:'))).toEqual([
+      'job queue: off (redis-server not installed, or --no-queue): the gateway calls the worker over HTTP',
+    ]);
+    expectDemoTrace(output, 'call-worker', 'worker: answer');
   });
 
   it('register-exporter.mjs: a plain provider with the exporter delivers every event', async () => {
