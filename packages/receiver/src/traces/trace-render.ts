@@ -7,6 +7,7 @@ import {
   type ObservationNode,
   type ObservationType,
 } from './trace-assembly.js';
+import { fieldMedia, type MediaSizeLookup } from './media-labels.js';
 import { formatDuration, parseTimeMs } from './trace-time.js';
 import { DURATION_COLUMNS, waterfallLayout } from './waterfall-layout.js';
 
@@ -17,6 +18,11 @@ export interface RenderTraceOptions {
   color?: boolean;
   /** Shown at the end of the first line, e.g. 'updated'. */
   note?: string;
+  /**
+   * The size of media by id (the receiver's media store), shown with each media reference: `[image/png 34 KB]`;
+   * without it, or for media it does not know, the type only: `[image/png]`.
+   */
+  mediaSize?: MediaSizeLookup;
 }
 
 export const DEFAULT_RENDER_WIDTH = 80;
@@ -39,20 +45,26 @@ type Line = Segment[];
  * observation indented by depth with type, name, duration and a bar placed within the trace's time span, then the
  * scores. Generation details (model, tokens) and a level other than DEFAULT (with the status message) follow the
  * name when they fit, otherwise on lines of their own below it (a long model name is cut, token counts wrap).
- * The nesting stays visible at every width (see waterfallLayout). Pure: same trace and options, same string.
+ * The nesting stays visible at every width (see waterfallLayout). Media references in inputs, outputs and metadata
+ * are listed as `input [image/png 34 KB]`, the trace's in the header, an observation's with its details (the values
+ * themselves are not shown). Pure: same trace and options, same string.
  */
 export function renderTrace(trace: AssembledTrace, options: RenderTraceOptions = {}): string {
   const width = options.width ?? DEFAULT_RENDER_WIDTH;
   if (!Number.isInteger(width) || width < MIN_RENDER_WIDTH) {
     throw new RangeError(`width must be an integer >= ${MIN_RENDER_WIDTH}, got ${String(options.width)}`);
   }
-  const lines: Line[] = [...headerLines(trace, width, options.note), ...observationLines(trace, width), ...scoreLines(trace, width)];
+  const lines: Line[] = [
+    ...headerLines(trace, width, options.note, options.mediaSize),
+    ...observationLines(trace, width, options.mediaSize),
+    ...scoreLines(trace, width),
+  ];
   return lines.map((line) => toText(fit(line, width), options.color ?? false)).join('\n');
 }
 
 // --- header --------------------------------------------------------------------------------------------------
 
-function headerLines(trace: AssembledTrace, width: number, note: string | undefined): Line[] {
+function headerLines(trace: AssembledTrace, width: number, note: string | undefined, mediaSize: MediaSizeLookup | undefined): Line[] {
   const count = trace.observations.length;
   const tail: Segment[] = [
     { text: `${SEPARATOR}${formatDuration(trace.durationMs)}` },
@@ -68,6 +80,7 @@ function headerLines(trace: AssembledTrace, width: number, note: string | undefi
   if (trace.trace.userId !== undefined) parts.push(labelled('user', trace.trace.userId));
   if (trace.trace.sessionId !== undefined) parts.push(labelled('session', trace.trace.sessionId));
   if (trace.trace.tags.length > 0) parts.push(labelled('tags', trace.trace.tags.join(', ')));
+  for (const { field, labels } of fieldMedia(trace.trace, mediaSize)) parts.push(labelled(field, labels.join(' ')));
   return [first, ...wrapParts(parts, width)];
 }
 
@@ -103,7 +116,7 @@ interface TimeSpan {
   totalMs: number;
 }
 
-function observationLines(trace: AssembledTrace, width: number): Line[] {
+function observationLines(trace: AssembledTrace, width: number, mediaSize: MediaSizeLookup | undefined): Line[] {
   if (trace.observations.length === 0) return [[{ text: '(no observations)', style: ['dim'] }]];
   const forest = observationTree(trace);
   const layout = waterfallLayout(forest, width);
@@ -123,7 +136,7 @@ function observationLines(trace: AssembledTrace, width: number): Line[] {
       { text: padEnd(layout.typeLabel(observation.type), typeColumns), style: [typeColor(observation.type)] },
       { text: ` ${indent}${name}` },
     ];
-    const groups = detailGroups(observation);
+    const groups = detailGroups(observation, mediaSize);
     const inline = groups.flatMap((group, i) => (i === 0 ? groupLine(group) : [{ text: SEPARATOR, style: ['dim'] } as Segment, ...groupLine(group)]));
     const fitsInline =
       groups.length > 0 && name === fullName && lineWidth(head) + 2 + lineWidth(inline) <= leftWidth;
@@ -169,8 +182,8 @@ function detailLines(groups: readonly DetailGroup[], room: number): Line[] {
   return lines;
 }
 
-/** Model and token usage (generation-like observations), then level and status message. */
-function detailGroups(observation: AssembledObservation): DetailGroup[] {
+/** Model and token usage (generation-like observations), level and status message, then media. */
+function detailGroups(observation: AssembledObservation, mediaSize: MediaSizeLookup | undefined): DetailGroup[] {
   const groups: DetailGroup[] = [];
   if (observation.model !== undefined) {
     groups.push({ parts: [sanitizeText(observation.model)], separator: '', style: 'gray', joinsPrevious: false });
@@ -184,6 +197,8 @@ function detailGroups(observation: AssembledObservation): DetailGroup[] {
     const text = level !== undefined && message !== undefined ? `${level}: ${message}` : (level ?? message ?? '');
     groups.push({ parts: [text], separator: '', style: levelColor(observation.level), joinsPrevious: false });
   }
+  const media = fieldMedia(observation, mediaSize).map(({ field, labels }) => sanitizeText(`${field} ${labels.join(' ')}`));
+  if (media.length > 0) groups.push({ parts: media, separator: SEPARATOR, style: 'cyan', joinsPrevious: false });
   return groups;
 }
 
