@@ -1,10 +1,16 @@
 import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import type { ResolvedExporterConfig } from '../config/exporter-options.js';
-import { listSegments } from '../spool/segment-names.js';
+import { readSpoolState, type SpoolState } from '../spool/spool-state.js';
 import { ok, warn, type LangfuseCheck } from './check-result.js';
 
-/** The spool directory (`spoolDir`): usable, and what waits in it. Undefined when no spool is configured. */
+const SEND_NOW = 'to send them now: otel-langfuse-replay --spool-dir DIR';
+
+/**
+ * The spool directory (`spoolDir`): usable, and what waits in it: segments, bytes against `spoolMaxBytes`, records
+ * (and corrupt lines), segments locked by a running exporter and stale locks left by a process that is gone.
+ * Undefined when no spool is configured.
+ */
 export async function checkSpool(config: ResolvedExporterConfig): Promise<LangfuseCheck | undefined> {
   const dir = config.spoolDir;
   if (dir === undefined) return undefined;
@@ -16,15 +22,22 @@ export async function checkSpool(config: ResolvedExporterConfig): Promise<Langfu
   } catch {
     return warn('spool', `spoolDir ${dir} is not readable and writable by this process: nothing can be spooled`, 'Give the process read and write access to the directory, or choose another spoolDir');
   }
-  const segments = await listSegments(dir).catch(() => []);
-  const locks = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.spool.lock')).length;
-  const bytes = segments.reduce((sum, segment) => sum + segment.bytes, 0);
-  const state = `spoolDir ${dir}: ${segments.length} segment(s), ${bytes} of ${config.spoolMaxBytes} bytes${locks > 0 ? `, ${locks} being sent by a running exporter` : ''}`;
-  if (bytes >= config.spoolMaxBytes) {
-    return warn('spool', `${state}: full, new records are dropped`, 'Once Langfuse answers again the spool drains by itself; to send it now: otel-langfuse-replay --spool-dir DIR');
+  const state = await readSpoolState(dir);
+  const summary = `spoolDir ${dir}: ${describeState(state, config.spoolMaxBytes)}`;
+  if (state.bytes >= config.spoolMaxBytes) {
+    return warn('spool', `${summary}; full, new records are dropped`, `Once Langfuse answers again the spool drains by itself; ${SEND_NOW}`);
   }
-  if (segments.length > 0) {
-    return warn('spool', `${state}: records wait to be sent again`, 'They are resent in the background once Langfuse answers; to send them now: otel-langfuse-replay --spool-dir DIR');
+  if (state.segments > 0) {
+    const stale = state.lockedByGone > 0 ? '; stale locks are taken over by the next exporter started on the directory' : '';
+    return warn('spool', `${summary}; records wait to be sent again`, `They are resent in the background once Langfuse answers${stale}; ${SEND_NOW}`);
   }
-  return ok('spool', `${state}: empty`);
+  return ok('spool', `${summary}; empty`);
+}
+
+function describeState(state: SpoolState, maxBytes: number): string {
+  const parts = [`${state.segments} segment(s)`, `${state.bytes} of ${maxBytes} bytes`, `${state.records} record(s) pending`];
+  if (state.corrupt > 0) parts.push(`${state.corrupt} corrupt line(s) to be skipped`);
+  if (state.lockedByLive > 0) parts.push(`${state.lockedByLive} segment(s) locked by a running process (being written or sent)`);
+  if (state.lockedByGone > 0) parts.push(`${state.lockedByGone} segment(s) locked by a process that is gone`);
+  return parts.join(', ');
 }

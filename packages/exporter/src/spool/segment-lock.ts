@@ -53,6 +53,13 @@ async function createLock(lockPath: string): Promise<boolean> {
   }
 }
 
+/** Whether a segment is locked, and by a live process or one that is gone (a stale lock). Never throws. */
+export async function lockStateOf(segmentPath: string): Promise<'none' | 'live' | 'gone'> {
+  const text = await readFile(lockPathOf(segmentPath), 'utf8').catch(() => undefined);
+  if (text === undefined) return 'none';
+  return holderIsGone(text) ? 'gone' : 'live';
+}
+
 /** Gives a lock up (only one this process holds). Never throws. */
 export async function releaseSegmentLock(segmentPath: string): Promise<void> {
   const lockPath = lockPathOf(segmentPath);
