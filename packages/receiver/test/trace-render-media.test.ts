@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { assembleTrace, renderTrace, type AssembledTrace } from '../src/index.js';
-import { formatBytes, mediaLabels } from '../src/traces/media-labels.js';
+import { formatBytes, mediaLabels, mediaSizesOf } from '../src/traces/media-labels.js';
 import { displayWidth } from '../src/traces/text-width.js';
 import { at, stored } from './trace-events.js';
 import { ingest } from './ingestion-client.js';
@@ -127,9 +127,15 @@ describe('media in the trace view of a running receiver', () => {
     ]);
     expect(reply.errors).toEqual([]);
 
-    const mediaSize = (id: string) => receiver().media().find((media) => media.mediaId === id)?.contentLength;
+    let reads = 0;
+    const mediaSize = mediaSizesOf(() => {
+      reads++;
+      return receiver().media();
+    });
     const lines = renderTrace(receiver().trace('tr')!, { mediaSize }).split('\n');
     expect(lines.find((line) => line.includes(' llm '))).toContain('llm  input [image/png 34 KB]');
+    expect(mediaSize('unknown')).toBeUndefined();
+    expect(reads).toBe(1);
     expect(formatBytes(bytes.length)).toBe('34 KB');
   });
 });

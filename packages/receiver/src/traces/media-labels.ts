@@ -76,3 +76,9 @@ export function formatBytes(bytes: number): string {
   const megabytes = bytes / (1024 * 1024);
   return `${megabytes < 10 ? megabytes.toFixed(1).replace(/\.0$/, '') : Math.round(megabytes)} MB`;
 }
+
+/** A lookup over the receiver's media records, read once, on the first media reference found (one print of one trace). */
+export function mediaSizesOf(records: () => readonly { mediaId: string; contentLength: number }[]): MediaSizeLookup {
+  let sizes: Map<string, number> | undefined;
+  return (mediaId) => (sizes ??= new Map(records().map((record) => [record.mediaId, record.contentLength]))).get(mediaId);
+}
