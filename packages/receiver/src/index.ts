@@ -21,6 +21,7 @@ export {
 } from './traces/trace-assembly.js';
 export { renderTrace, type RenderTraceOptions } from './traces/trace-render.js';
 export type { TraceSummary } from './http/read-api.js';
+export { parseModelPrices, type ModelPrice } from './viewer/model-prices.js';
 export type { ReceiverStats } from './store/receiver-stats.js';
 export type { StoredMedia } from './media/media-store.js';
 export type { RequestRecord, RequestEndpoint } from './http/request-log.js';

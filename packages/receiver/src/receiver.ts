@@ -24,6 +24,9 @@ import { TraceRowCache } from './traces/trace-row-cache.js';
 import type { TraceRow } from './traces/trace-row.js';
 import { LiveTraceFeed } from './viewer/live-trace-feed.js';
 import { TraceViewer } from './viewer/trace-viewer.js';
+import { ViewerGate } from './viewer/viewer-gate.js';
+import { PriceTable } from './viewer/model-prices.js';
+import { withDerivedCosts, type PricedTrace } from './viewer/derived-costs.js';
 
 export interface Receiver {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:54321`. */
@@ -51,6 +54,11 @@ export interface Receiver {
   requests(): RequestRecord[];
   /** Scripted faults, consumed one per ingestion request: legacy or OTLP, whichever arrives next. */
   readonly faults: FaultController;
+  /**
+   * The browser viewer's URL. With keys configured (`uiAuth`), it carries a new one-time token (`/?token=...`) that
+   * opens the viewer in one browser (it sets a session cookie); each call makes a new one.
+   */
+  viewerUrl(): string;
   /** Media records (POST /api/public/media), with their bytes once uploaded. */
   media(): StoredMedia[];
   /** Scripted faults, consumed one per media upload (the PUT to an upload URL). */
@@ -94,11 +102,15 @@ class LocalReceiver implements Receiver {
   private readonly endpoint: IngestionEndpoint;
   private readonly otlpEndpoint: OtlpEndpoint;
   private readonly server: Server;
+  private readonly prices: PriceTable | undefined;
+  /** Traces whose list row includes a cost derived from the price table. */
+  private readonly derivedCostTraces = new Set<string>();
   private readonly rows = new TraceRowCache(
     () => this.store.traceIds(),
-    (traceId) => this.trace(traceId),
+    (traceId) => this.pricedTraceForRow(traceId),
   );
-  private readonly feed = new LiveTraceFeed((traceId) => this.rows.row(traceId));
+  private readonly feed = new LiveTraceFeed((traceId) => this.viewerRow(this.rows.row(traceId)));
+  private readonly gate: ViewerGate | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -107,6 +119,8 @@ class LocalReceiver implements Receiver {
   ) {
     this.publicKey = config.publicKey;
     this.secretKey = config.secretKey;
+    this.prices = config.modelPrices === undefined ? undefined : new PriceTable(config.modelPrices);
+    this.gate = config.uiAuth ? new ViewerGate({ publicKey: config.publicKey, secretKey: config.secretKey }, () => `otel_langfuse_viewer_${this.boundPort}`) : undefined;
     const validator = (sharedValidator ??= new EventValidator());
     this.endpoint = {
       keys: { publicKey: config.publicKey, secretKey: config.secretKey },
@@ -150,6 +164,7 @@ class LocalReceiver implements Receiver {
       projects: (authorization) => projectsReply(authorization, this.endpoint.keys),
       readApi: (method, url) => readApiReply(method, url, this),
       media: (req, res, url) => serveMedia(req, res, url, this.mediaEndpoint),
+      gate: this.gate ? (req, res, url) => this.gate!.admit(req, res, url) : undefined,
       viewer: viewer ? (req, res, pathname) => viewer.serve(req, res, pathname) : undefined,
     });
   }
@@ -193,7 +208,34 @@ class LocalReceiver implements Receiver {
   }
 
   traceRows(): TraceRow[] {
-    return this.rows.all();
+    const rows = this.rows.all();
+    return this.derivedCostTraces.size === 0 ? rows : rows.map((row) => this.viewerRow(row)!);
+  }
+
+  priceTrace(trace: AssembledTrace): PricedTrace {
+    return withDerivedCosts(trace, this.prices);
+  }
+
+  mediaRecord(mediaId: string): StoredMedia | undefined {
+    return this.mediaStore.get(mediaId);
+  }
+
+  viewerUrl(): string {
+    return this.gate ? `${this.url}/?token=${this.gate.mintToken()}` : `${this.url}/`;
+  }
+
+  private pricedTraceForRow(traceId: string): AssembledTrace | undefined {
+    const trace = this.trace(traceId);
+    if (trace === undefined || this.prices === undefined) return trace;
+    const priced = withDerivedCosts(trace, this.prices);
+    if (priced.derivedCostIds.length > 0) this.derivedCostTraces.add(traceId);
+    else this.derivedCostTraces.delete(traceId);
+    return priced.trace;
+  }
+
+  /** A list row marked `costDerived` when its total includes a cost derived from the price table. */
+  private viewerRow(row: TraceRow | undefined): TraceRow | undefined {
+    return row !== undefined && this.derivedCostTraces.has(row.id) ? { ...row, costDerived: true } as TraceRow : row;
   }
 
   waitForEvents(predicate: EventPredicate, timeoutMs: number = DEFAULT_WAIT_MS): Promise<StoredEvent[]> {
@@ -212,6 +254,7 @@ class LocalReceiver implements Receiver {
   reset(): void {
     this.store.clear();
     this.rows.clear();
+    this.derivedCostTraces.clear();
     this.feed.reset();
     Object.assign(this.statistics, emptyStats());
     this.requestLog.clear();

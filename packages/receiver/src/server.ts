@@ -21,6 +21,11 @@ export interface ReceiverRoutes {
   readApi(method: string | undefined, url: URL): Reply;
   /** The media API and its upload/download URLs; resolves false for other paths. */
   media?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
+  /**
+   * With keys configured: checks access to the viewer and the read API; false when it has answered the request
+   * (401, or the redirect of a one-time link). Undefined when both are open.
+   */
+  gate?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
   /** The browser trace viewer; undefined when it is turned off (`ui: false`). Returns false for other paths. */
   viewer: ((req: IncomingMessage, res: ServerResponse, pathname: string) => boolean) | undefined;
 }
@@ -40,6 +45,7 @@ export function createReceiverServer(routes: ReceiverRoutes): Server {
 
 async function route(req: IncomingMessage, res: ServerResponse, routes: ReceiverRoutes): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://receiver.invalid');
+  if (routes.gate && !routes.gate(req, res, url)) return;
   if (routes.viewer?.(req, res, url.pathname)) return;
   if (routes.media && (await routes.media(req, res, url))) return;
   if (url.pathname.startsWith(READ_API_PREFIX)) {

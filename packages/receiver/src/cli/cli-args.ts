@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseModelPrices, type ModelPrice } from '../viewer/model-prices.js';
 import type { ReceiverOptions } from '../config/receiver-options.js';
 import { RECEIVER_MODES, type ReceiverMode } from '../modes/server-mode.js';
 import { MIN_RENDER_WIDTH } from '../traces/trace-render.js';
@@ -22,6 +24,10 @@ Options:
                        v2: no OTLP; v3: both paths; v4-events-only, cloud: traces only over OTLP
   --jsonl FILE         Append every accepted event to FILE as one JSON line
   --no-ui              Do not serve the browser trace viewer (default: served at the receiver's URL, /)
+                       With --public-key/--secret-key the viewer and the read API ask for the keys (Basic auth);
+                       the printed viewer link holds a one-time token that signs one browser in
+  --prices FILE        A JSON model price table: the viewer derives the cost of observations that carry usage
+                       but no cost, marked as derived (format: docs/receiver-ui.md)
 
 Output (stdout):
   Each completed trace is printed as a waterfall: header (name, duration, user, session, tags), then one line per
@@ -41,10 +47,12 @@ Output (stdout):
   -h, --help           Show this help
   --version            Print the version
 
-Read API (no auth): GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests,
+Read API (open with the built-in keys; with keys configured, Basic auth with them or the viewer's sign-in):
+  GET /api/receiver/events[?traceId=ID], /api/receiver/stats, /api/receiver/requests,
   /api/receiver/traces (id, name, observation count, start, duration), /api/receiver/traces/ID (one trace);
   for the viewer: /api/receiver/trace-rows (filtered pages, newest first), /api/receiver/trace-views/ID (a trace
-  with tokens and cost rolled up), /api/receiver/live (server-sent events)`;
+  with tokens and cost rolled up), /api/receiver/sessions/ID (a session's traces, oldest first),
+  /api/receiver/media/ID (stored media bytes), /api/receiver/live (server-sent events)`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -89,6 +97,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         width: { type: 'string' },
         'no-color': { type: 'boolean', default: false },
         'no-ui': { type: 'boolean', default: false },
+        prices: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -107,6 +116,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.mode !== undefined) options.mode = parseMode(values.mode);
   if (values.jsonl !== undefined) options.jsonlPath = nonEmpty('--jsonl', values.jsonl);
   if (values['no-ui']) options.ui = false;
+  if (values.prices !== undefined) options.modelPrices = readPriceTable(nonEmpty('--prices', values.prices));
   if (values.quiet && values.json) throw new CliUsageError('--quiet and --json cannot be combined');
   if (values.quiet && values.verbose) throw new CliUsageError('--quiet and --verbose cannot be combined');
   const output: CliOutput = {
@@ -117,6 +127,20 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     noColor: values['no-color'],
   };
   return { kind: 'serve', options, output };
+}
+
+function readPriceTable(path: string): ModelPrice[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliUsageError(`--prices: cannot read ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return parseModelPrices(JSON.parse(text));
+  } catch (error) {
+    throw new CliUsageError(`--prices: ${path}: ${(error as Error).message}`);
+  }
 }
 
 function parseInteger(flag: string, value: string, min: number, max: number): number {

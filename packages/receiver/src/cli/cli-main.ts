@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { colorEnabled } from '../traces/ansi.js';
 import { CliUsageError, HELP_TEXT, parseCliArgs, type CliOutput } from './cli-args.js';
 import { startReceiver, type Receiver } from '../receiver.js';
-import { DEFAULT_SECRET_KEY, type BatchSummary } from '../config/receiver-options.js';
+import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY, type BatchSummary } from '../config/receiver-options.js';
 import type { AssembledTrace } from '../traces/trace-assembly.js';
 import { CompletedTraceWatcher } from '../traces/trace-printer.js';
 import { RECEIVER_VERSION } from '../version.js';
@@ -64,8 +64,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 
   info(`Langfuse receiver listening on ${receiver.url}`);
-  if (!isLoopback(command.options.host ?? '127.0.0.1')) {
-    io.stderr('Warning: listening beyond loopback; the /api/receiver read API has no authentication.');
+  const builtInKeys = receiver.publicKey === DEFAULT_PUBLIC_KEY && receiver.secretKey === DEFAULT_SECRET_KEY;
+  if (!isLoopback(command.options.host ?? '127.0.0.1') && builtInKeys) {
+    io.stderr('Warning: listening beyond loopback with the built-in keys; the viewer and the /api/receiver read API have no authentication (set --public-key and --secret-key).');
   }
   info(`  LANGFUSE_BASE_URL=${receiver.url}`);
   info(`  LANGFUSE_PUBLIC_KEY=${receiver.publicKey}`);
@@ -75,7 +76,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       ? `  LANGFUSE_SECRET_KEY=${DEFAULT_SECRET_KEY}`
       : '  LANGFUSE_SECRET_KEY=<the secret key you configured>',
   );
-  if (command.options.ui !== false) info(`Viewer (open in a browser, updates live): ${receiver.url}/`);
+  // With keys configured the link holds a one-time token: it signs in the first browser that opens it.
+  if (command.options.ui !== false) info(`Viewer (open in a browser, updates live): ${receiver.viewerUrl()}`);
   if (command.options.jsonlPath !== undefined) info(`Appending accepted events to ${command.options.jsonlPath}`);
 
   if (!io.signal.aborted) await once(io.signal, 'abort');

@@ -1,5 +1,6 @@
 import type { ReceiverMode } from '../modes/server-mode.js';
 import { RECEIVER_MODES } from '../modes/server-mode.js';
+import { parseModelPrices, type ModelPrice } from '../viewer/model-prices.js';
 
 export interface EventOutcome {
   accepted: boolean;
@@ -47,6 +48,17 @@ export interface ReceiverOptions {
    * Default true; false for headless use (tests, CI).
    */
   ui?: boolean;
+  /**
+   * Ask for the keys before serving the viewer and the `/api/receiver` read API: Basic auth with the public and secret
+   * key, or a session cookie from a one-time link (`receiver.viewerUrl()`, printed by the CLI). Default: true when
+   * publicKey or secretKey differs from the built-in local keys, false with those.
+   */
+  uiAuth?: boolean;
+  /**
+   * A model price table for the viewer: observations with usage but no cost get a cost derived from it, marked as
+   * derived. Without one no cost is ever derived. Format: docs/receiver-ui.md.
+   */
+  modelPrices?: readonly ModelPrice[];
   /** Called for every event of every processed batch (OTLP: every mapped event), accepted or not. */
   onEvent?: (event: unknown, outcome: EventOutcome) => void;
   /** Called once per processed batch (a legacy batch answered 207, an OTLP request answered 200). */
@@ -63,6 +75,8 @@ export interface ResolvedReceiverOptions {
   jsonlPath: string | undefined;
   maxBodyBytes: number;
   ui: boolean;
+  uiAuth: boolean;
+  modelPrices: ModelPrice[] | undefined;
   onEvent: ReceiverOptions['onEvent'];
   onBatch: ReceiverOptions['onBatch'];
 }
@@ -82,6 +96,8 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
     jsonlPath: options.jsonlPath,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ui: options.ui ?? true,
+    uiAuth: options.uiAuth ?? ((options.publicKey ?? DEFAULT_PUBLIC_KEY) !== DEFAULT_PUBLIC_KEY || (options.secretKey ?? DEFAULT_SECRET_KEY) !== DEFAULT_SECRET_KEY),
+    modelPrices: options.modelPrices === undefined ? undefined : parseModelPrices(options.modelPrices),
     onEvent: options.onEvent,
     onBatch: options.onBatch,
   };
