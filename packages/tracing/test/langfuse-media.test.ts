@@ -31,6 +31,17 @@ describe('LangfuseMedia', () => {
     expect(JSON.stringify({ image })).toBe(JSON.stringify({ image: fromBytes('image/png', PNG) }));
   });
 
+  it('recognizes media made by another copy of the package (the CommonJS build beside the ESM one) by its symbol', () => {
+    const uri = `data:image/png;base64,${PNG.toString('base64')}`;
+    class OtherCopysMedia {
+      [Symbol.for('@otel-langfuse/tracing LangfuseMedia text v1')]() {
+        return { text: uri, media: true, contentType: 'image/png', bytes: PNG.length };
+      }
+    }
+    const fromOtherCopy = new OtherCopysMedia();
+    expect(JSON.parse(serializeValue({ image: fromOtherCopy, text: 'b'.repeat(SERIALIZE_MAX_CHARS - 1000) })!)).toMatchObject({ image: uri });
+  });
+
   it('reads Uint8Array views, ArrayBuffers and typed arrays at their offset, when written', () => {
     const backing = Buffer.concat([Buffer.from('xxxx'), PNG, Buffer.from('yyyy')]);
     const view = new Uint8Array(backing.buffer, backing.byteOffset + 4, PNG.length);
