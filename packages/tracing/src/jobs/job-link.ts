@@ -15,9 +15,9 @@ export function withJobLink(ctx: Context, caller: SpanContext): Context {
  * spans elsewhere cost one context lookup. Never throws.
  */
 export function linkJobRoot(span: Span, parentContext: Context): void {
-  const caller = parentContext.getValue(JOB_LINK_KEY) as SpanContext | undefined;
-  if (caller === undefined || trace.getSpanContext(parentContext) !== undefined) return;
   try {
+    const caller = parentContext.getValue(JOB_LINK_KEY) as SpanContext | undefined;
+    if (caller === undefined || trace.getSpanContext(parentContext) !== undefined) return;
     const link: Link = { context: caller };
     if (typeof span.addLink === 'function') span.addLink(link);
   } catch {
