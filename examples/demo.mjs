@@ -38,9 +38,10 @@ async function startService(file, env) {
   throw new Error(`${file} exited before it was ready`);
 }
 
-const redis = process.argv.includes('--no-queue') ? undefined : await startLocalRedis();
+const local = process.argv.includes('--no-queue') ? { off: '--no-queue' } : await startLocalRedis();
+const redis = local.off === undefined ? local : undefined;
 if (redis) console.log(`job queue: BullMQ on a redis-server started at 127.0.0.1:${redis.port}`);
-else console.log('job queue: off (redis-server not installed, or --no-queue): the gateway calls the worker over HTTP');
+else console.log(`job queue: off (${local.off}): the gateway calls the worker over HTTP`);
 const queueEnv = redis ? { REDIS_PORT: String(redis.port) } : {};
 
 const worker = await startService('./two-services/worker.mjs', queueEnv);

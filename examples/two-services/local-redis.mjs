@@ -1,5 +1,5 @@
 // A throwaway Redis for the demo's job queue: Debian's redis-server on a free 127.0.0.1 port, nothing saved to disk.
-// Resolves undefined (the demo then skips the queue) when redis-server is not installed or does not answer.
+// Resolves `{ off: reason }` (the demo then skips the queue) when redis-server is not installed or does not answer.
 import { spawn, spawnSync } from 'node:child_process';
 import { connect, createServer } from 'node:net';
 
@@ -28,9 +28,9 @@ function pong(port) {
   });
 }
 
-/** `{ port, stop() }` of a redis-server started for this run, or undefined when there is none to start. */
+/** `{ port, stop() }` of a redis-server started for this run, or `{ off: why not }`. */
 export async function startLocalRedis() {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return undefined;
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return { off: 'redis-server is not installed' };
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   child.once('error', () => undefined);
@@ -42,7 +42,7 @@ export async function startLocalRedis() {
   while (!(await pong(port))) {
     if (Date.now() > deadline || child.exitCode !== null) {
       stop();
-      return undefined;
+      return { off: `redis-server did not answer on 127.0.0.1:${port} within ${READY_WITHIN_MS / 1000} s` };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -47,7 +47,7 @@ describe('examples', () => {
     // A PATH with no redis-server on it; the demo starts its services with node's own path.
     const output = await runExample('demo.mjs', { ...localEnv(), PATH: mkdtempSync(join(tmpdir(), 'no-redis-')) });
     expect(output.split('\n').filter((line) => line.startsWith('job queue:'))).toEqual([
-      'job queue: off (redis-server not installed, or --no-queue): the gateway calls the worker over HTTP',
+      'job queue: off (redis-server is not installed): the gateway calls the worker over HTTP',
     ]);
     expectDemoTrace(output, 'call-worker', 'worker: answer');
   });
