@@ -1,17 +1,13 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { startReceiver, type Receiver } from '../src/index.js';
 import { generationCreate, scoreCreate, spanCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
+import { findChromium, launchChromium, watchedPage } from './chromium-page.js';
 
-// The viewer in a real browser: Debian's chromium (`apt-get install chromium`) or the one CHROMIUM_PATH names, driven
-// by puppeteer-core (which downloads no browser). Skipped, saying why, where none is installed. Code run in the page
-// is given as strings: the tests are compiled without the DOM library.
+// The viewer in a real browser (see chromium-page.ts); skipped, saying why, where no chromium is installed.
 
-const CANDIDATES = [process.env['CHROMIUM_PATH'], '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const chromium = CANDIDATES.find((path): path is string => path !== undefined && path !== '' && existsSync(path));
-if (chromium === undefined) console.warn('ui-browser.test.ts skipped: no chromium found (apt-get install chromium, or set CHROMIUM_PATH)');
+const chromium = findChromium('ui-browser.test.ts');
 
 const XSS = '<img src=x onerror="window.__xss=1">';
 
@@ -21,8 +17,7 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const { launch } = await import('puppeteer-core');
-    browser = await launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium(chromium!);
     receiver = await startReceiver();
   }, 60_000);
 
@@ -32,15 +27,7 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
   });
 
   async function open(path: string): Promise<Page> {
-    const page = await browser.newPage();
-    page.on('dialog', (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${String(error)}`));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(receiver.url) && !request.url().startsWith('data:')) problems.push(`external request: ${request.url()}`);
-    });
+    const page = await watchedPage(browser, receiver.url, problems);
     await page.goto(`${receiver.url}${path}`);
     return page;
   }

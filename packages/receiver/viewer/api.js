@@ -17,6 +17,10 @@ export function traceView(traceId) {
   return getJson(`/api/receiver/trace-views/${encodeURIComponent(traceId)}`);
 }
 
+export function sessionView(sessionId) {
+  return getJson(`/api/receiver/sessions/${encodeURIComponent(sessionId)}`);
+}
+
 /** Calls onChange(row) for each new or updated trace, onReset() when the receiver is reset; reports the state. */
 export function subscribe({ onChange, onReset, onState }) {
   const source = new EventSource('/api/receiver/live');

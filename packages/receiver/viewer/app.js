@@ -1,5 +1,6 @@
 import { subscribe } from './api.js';
 import { renderList } from './list-view.js';
+import { renderSession } from './session-view.js';
 import { renderTrace } from './trace-view.js';
 
 const main = document.getElementById('main');
@@ -9,7 +10,10 @@ let view;
 function route() {
   const hash = location.hash.slice(1) || '/';
   const traceMatch = /^\/trace\/([^?]+)(?:\?(.*))?$/.exec(hash);
-  if (traceMatch) {
+  const sessionMatch = /^\/session\/([^?]+)$/.exec(hash);
+  if (sessionMatch) {
+    view = renderSession(main, decodeURIComponent(sessionMatch[1]));
+  } else if (traceMatch) {
     const observationId = new URLSearchParams(traceMatch[2] ?? '').get('obs') ?? undefined;
     view = renderTrace(main, decodeURIComponent(traceMatch[1]), observationId);
   } else {
@@ -22,6 +26,7 @@ function route() {
 let refreshTimer;
 function refreshSoon(row) {
   if (view?.traceId !== undefined && row && row.id !== view.traceId) return;
+  if (view?.sessionId !== undefined && row && row.sessionId !== view.sessionId) return;
   if (refreshTimer) return;
   refreshTimer = setTimeout(() => {
     refreshTimer = undefined;

@@ -1,5 +1,6 @@
 import { el } from './dom.js';
 import { jsonView } from './json-view.js';
+import { textWithMedia } from './media-view.js';
 
 // Chat messages in the shapes LLM instrumentations record, rendered as a conversation:
 // OpenAI ({ role, content: string | parts[], tool_calls }, also { messages } and { choices: [{ message }] }),
@@ -93,7 +94,7 @@ export function chatView(messages) {
             'div',
             { class: 'part' },
             part.title ? el('div', { class: 'part-title' }, part.title) : null,
-            part.text !== undefined ? el('div', { class: 'text' }, part.text) : jsonView(part.value),
+            part.text !== undefined ? el('div', { class: 'text' }, textWithMedia(part.text)) : jsonView(part.value),
           ),
         ),
       ),
@@ -104,7 +105,7 @@ export function chatView(messages) {
 /** Chat messages as a conversation (with a toggle to the raw JSON), anything else as JSON. */
 export function valueView(value) {
   const messages = toMessages(value);
-  if (!messages) return typeof value === 'string' ? el('div', { class: 'text' }, value) : jsonView(value);
+  if (!messages) return typeof value === 'string' ? el('div', { class: 'text' }, textWithMedia(value)) : jsonView(value);
   const raw = el('div', { class: 'raw', hidden: true }, jsonView(value));
   const chat = chatView(messages);
   const toggle = el('button', { type: 'button', class: 'link', onclick: () => {

@@ -1,3 +1,5 @@
+import { el } from './dom.js';
+
 export function formatDuration(ms) {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return 'open';
   if (ms < 1) return `${ms.toFixed(2)}ms`;
@@ -25,6 +27,20 @@ export function formatCost(cost) {
   if (cost === undefined || cost === null) return '';
   if (cost === 0) return '$0';
   return cost < 0.01 ? `$${cost.toPrecision(2)}` : `$${cost.toFixed(4)}`;
+}
+
+const DERIVED_TITLE = 'Derived from usage with the receiver\'s price table (the events carried no cost)';
+
+/** A table cell for a cost; a derived one is marked (≈, italic) and says why in its title. */
+export function costCell(cost, derived) {
+  const text = formatCost(cost);
+  return el('td', { class: derived && text ? 'num derived' : 'num', title: derived && text ? DERIVED_TITLE : undefined }, text);
+}
+
+/** A cost as text with its derived marker, for the trace page. */
+export function costText(cost, derived) {
+  const text = formatCost(cost);
+  return derived && text ? el('span', { class: 'derived', title: DERIVED_TITLE }, text) : text;
 }
 
 export function timeMs(iso) {

@@ -1,4 +1,5 @@
 import { el } from './dom.js';
+import { hasMedia, textWithMedia } from './media-view.js';
 
 const OPEN_DEPTH = 2;
 const MAX_STRING = 10_000;
@@ -28,6 +29,7 @@ function node(value, depth) {
 
 function leaf(value) {
   if (typeof value === 'string') {
+    if (hasMedia(value)) return el('span', { class: 'json-string' }, textWithMedia(value));
     const text = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value;
     return el('span', { class: 'json-string' }, text);
   }

@@ -1,6 +1,6 @@
 import { traceRows } from './api.js';
 import { clear, el } from './dom.js';
-import { formatCost, formatDuration, formatTime, formatTokens } from './format.js';
+import { costCell, formatDuration, formatTime, formatTokens } from './format.js';
 
 const PAGE_SIZE = 50;
 const FILTERS = ['text', 'userId', 'sessionId', 'tag', 'environment', 'level'];
@@ -69,9 +69,12 @@ export function renderList(main, params) {
   return { refresh: load };
 }
 
-function rowsTable(rows, setFilter) {
+/** The traces as a table; a click on a user, tag or environment calls setFilter(key, value); a session opens its page. */
+export function rowsTable(rows, setFilter) {
   const link = (key, value) =>
     value ? el('a', { href: '#', class: 'chip', onclick: (event) => (event.preventDefault(), setFilter(key, value)) }, value) : '';
+  const session = (sessionId) =>
+    sessionId ? el('a', { href: sessionHref(sessionId), class: 'chip session', title: 'All traces of this session, in order' }, sessionId) : '';
   return el(
     'table',
     { class: 'traces' },
@@ -94,15 +97,19 @@ function rowsTable(rows, setFilter) {
           el('td', { class: 'nowrap' }, formatTime(row.startTime)),
           el('td', { class: 'num' }, formatDuration(row.durationMs)),
           el('td', {}, link('userId', row.userId)),
-          el('td', {}, link('sessionId', row.sessionId)),
+          el('td', {}, session(row.sessionId)),
           el('td', {}, row.tags.map((tag) => link('tag', tag))),
           el('td', {}, link('environment', row.environment === 'default' ? '' : row.environment)),
           el('td', {}, row.release ?? ''),
           el('td', { class: 'num' }, String(row.observationCount)),
           el('td', { class: 'num' }, formatTokens(row.totalTokens)),
-          el('td', { class: 'num' }, formatCost(row.totalCost)),
+          costCell(row.totalCost, row.costDerived),
         ),
       ),
     ),
   );
+}
+
+export function sessionHref(sessionId) {
+  return `#/session/${encodeURIComponent(sessionId)}`;
 }

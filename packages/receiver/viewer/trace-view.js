@@ -1,8 +1,10 @@
 import { traceView } from './api.js';
 import { valueView } from './chat-view.js';
 import { clear, el } from './dom.js';
-import { formatCost, formatDuration, formatTime, formatTokens, timeMs } from './format.js';
+import { costText, formatCost, formatDuration, formatTime, formatTokens, timeMs } from './format.js';
 import { jsonView } from './json-view.js';
+import { sessionHref } from './list-view.js';
+import { setMedia } from './media-view.js';
 
 const TYPE_BADGES = {
   span: 'SP', generation: 'GEN', event: 'EV', agent: 'AG', tool: 'TL', chain: 'CH',
@@ -23,10 +25,16 @@ export function renderTrace(main, traceId, initialSelection) {
     }
     draw();
   };
+  // Observations whose cost (own, or in their subtree) was derived from the price table rather than carried by events.
+  let derivedOwn = new Set();
+  let derivedSubtree = new Set();
   const draw = () => {
     const { trace, rollups } = data;
+    setMedia(data.media);
+    derivedOwn = new Set(data.derivedCostIds ?? []);
+    derivedSubtree = ancestorsAndSelf(trace, derivedOwn);
     clear(main).append(
-      header(trace, rollups.total),
+      header(trace, rollups.total, derivedOwn.size > 0),
       el('div', { class: 'trace-layout' }, el('section', { class: 'tree-pane' }, tree(trace, rollups)), el('section', { class: 'detail-pane' }, details(trace, rollups))),
     );
   };
@@ -60,7 +68,7 @@ export function renderTrace(main, traceId, initialSelection) {
         'div',
         { class: `tree-row trace-row${selected === 'trace' ? ' selected' : ''}`, onclick: () => select('trace') },
         el('div', { class: 'tree-label' }, el('span', { class: 'badge type-trace' }, 'TR'), el('span', { class: 'obs-name' }, trace.trace.name ?? trace.id)),
-        el('div', { class: 'tree-stats' }, totals(rollups.total)),
+        el('div', { class: 'tree-stats' }, totals(rollups.total, derivedOwn.size > 0)),
         el('div', { class: 'timeline' }, el('div', { class: 'bar type-trace', style: { left: '0%', width: '100%' } })),
       ),
     ];
@@ -87,7 +95,7 @@ export function renderTrace(main, traceId, initialSelection) {
             el('span', { class: 'obs-name', title: o.name ?? o.id }, o.name ?? o.id),
             o.level === 'ERROR' || o.level === 'WARNING' ? el('span', { class: `level-tag level-${o.level}` }, o.level) : null,
           ),
-          el('div', { class: 'tree-stats' }, el('span', { class: 'dur' }, o.type === 'event' ? '' : formatDuration(o.durationMs)), rollup ? totals(rollup.subtree) : null),
+          el('div', { class: 'tree-stats' }, el('span', { class: 'dur' }, o.type === 'event' ? '' : formatDuration(o.durationMs)), rollup ? totals(rollup.subtree, derivedSubtree.has(o.id)) : null),
           el(
             'div',
             { class: 'timeline' },
@@ -121,13 +129,13 @@ export function renderTrace(main, traceId, initialSelection) {
           ['Start', formatTime(trace.startTime)],
           ['Duration', formatDuration(trace.durationMs)],
           ['User', t.userId],
-          ['Session', t.sessionId ? el('a', { href: `#/?sessionId=${encodeURIComponent(t.sessionId)}` }, t.sessionId) : undefined],
+          ['Session', t.sessionId ? el('a', { href: sessionHref(t.sessionId), class: 'session' }, t.sessionId) : undefined],
           ['Tags', t.tags.length ? t.tags.join(', ') : undefined],
           ['Environment', t.environment],
           ['Release', t.release],
           ['Version', t.version],
           ['Tokens (all observations)', formatTokens(rollups.total.tokens) || undefined],
-          ['Cost (all observations)', formatCost(rollups.total.cost) || undefined],
+          ['Cost (all observations)', formatCost(rollups.total.cost) ? costText(rollups.total.cost, derivedOwn.size > 0) : undefined],
         ]),
         scoresBlock(scoresFor(undefined)),
         section('Input', t.input),
@@ -155,7 +163,9 @@ export function renderTrace(main, traceId, initialSelection) {
         ['Completion start', o.completionStartTime ? `${formatTime(o.completionStartTime)} (first token after ${formatDuration(ttft)})` : undefined],
         ['Prompt', o.promptName ? `${o.promptName}${o.promptVersion !== undefined ? ` v${o.promptVersion}` : ''}` : undefined],
         ['Tokens (own / with children)', rollup && (rollup.own.tokens || rollup.subtree.tokens) ? `${formatTokens(rollup.own.tokens) || 0} / ${formatTokens(rollup.subtree.tokens) || 0}` : undefined],
-        ['Cost (own / with children)', rollup && rollup.subtree.cost !== undefined ? `${formatCost(rollup.own.cost) || '—'} / ${formatCost(rollup.subtree.cost)}` : undefined],
+        ['Cost (own / with children)', rollup && rollup.subtree.cost !== undefined
+          ? el('span', {}, rollup.own.cost === undefined ? '—' : costText(rollup.own.cost, derivedOwn.has(o.id)), ' / ', costText(rollup.subtree.cost, derivedSubtree.has(o.id)))
+          : undefined],
         ['Version', o.version],
         ['Environment', o.environment],
       ]),
@@ -164,7 +174,7 @@ export function renderTrace(main, traceId, initialSelection) {
       scoresBlock(scoresFor(o.id)),
       section('Model parameters', o.modelParameters && Object.keys(o.modelParameters).length ? o.modelParameters : undefined, jsonView),
       section('Usage', Object.keys(o.usageDetails).length ? o.usageDetails : undefined, jsonView),
-      section('Cost', Object.keys(o.costDetails).length ? o.costDetails : undefined, jsonView),
+      section(derivedOwn.has(o.id) ? 'Cost (derived from usage with the price table)' : 'Cost', Object.keys(o.costDetails).length ? o.costDetails : undefined, jsonView),
       section('Metadata', Object.keys(o.metadata).length ? o.metadata : undefined, jsonView),
     );
   }
@@ -173,7 +183,20 @@ export function renderTrace(main, traceId, initialSelection) {
   return { refresh: load, traceId };
 }
 
-function header(trace, total) {
+/** The observations in `ids` and every observation above them. */
+function ancestorsAndSelf(trace, ids) {
+  const parentOf = new Map(trace.observations.map((o) => [o.id, o.parentObservationId]));
+  const marked = new Set();
+  for (let id of ids) {
+    while (id !== undefined && id !== null && !marked.has(id)) {
+      marked.add(id);
+      id = parentOf.get(id);
+    }
+  }
+  return marked;
+}
+
+function header(trace, total, derived) {
   const t = trace.trace;
   return el(
     'div',
@@ -188,20 +211,22 @@ function header(trace, total) {
         formatDuration(trace.durationMs),
         `${trace.observations.length} observations`,
         total.tokens ? `${formatTokens(total.tokens)} tokens` : '',
-        formatCost(total.cost),
+        formatCost(total.cost) ? costText(total.cost, derived) : '',
         t.userId ? `user ${t.userId}` : '',
-        t.sessionId ? `session ${t.sessionId}` : '',
+        t.sessionId ? el('a', { href: sessionHref(t.sessionId), class: 'session' }, `session ${t.sessionId}`) : '',
         t.environment !== 'default' ? `env ${t.environment}` : '',
       ]
         .filter(Boolean)
-        .map((text) => el('span', {}, text)),
+        .map((item) => el('span', {}, item)),
     ),
   );
 }
 
-function totals(sum) {
-  const text = [formatTokens(sum.tokens) ? `${formatTokens(sum.tokens)} tok` : '', formatCost(sum.cost)].filter(Boolean).join(' · ');
-  return text ? el('span', { class: 'totals' }, text) : null;
+function totals(sum, derived) {
+  const tokens = formatTokens(sum.tokens) ? `${formatTokens(sum.tokens)} tok` : '';
+  const cost = formatCost(sum.cost);
+  if (!tokens && !cost) return null;
+  return el('span', { class: 'totals' }, tokens, tokens && cost ? ' · ' : '', cost ? costText(sum.cost, derived) : '');
 }
 
 function facts(pairs) {
