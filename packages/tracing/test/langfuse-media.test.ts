@@ -70,6 +70,9 @@ describe('LangfuseMedia', () => {
       { params: { contentType: 'image/x-unknown', contentBytes: PNG }, warning: 'image/x-unknown is not one' },
       { params: { base64DataUri: 'data:image/png;base64,@@not base64@@' }, warning: 'not a base64 data URI' },
       { params: { base64DataUri: 42 }, warning: 'not a base64 data URI' },
+      // A parameter JSON would have to escape (the facade writes media unescaped).
+      { params: { base64DataUri: 'data:image/png;name=a\\b;base64,iVBORw0KGgo=' }, warning: 'not a base64 data URI' },
+      { params: { base64DataUri: 'data:image/png;name=a\u0001;base64,iVBORw0KGgo=' }, warning: 'not a base64 data URI' },
       { params: { contentBytes: PNG }, warning: 'without a contentType' },
       { params: { contentType: 'image/png', contentBytes: 'iVBORw0KGgo=' }, warning: 'not a Uint8Array' },
       { params: { contentType: 'image/png', contentBytes: new Uint8Array(0) }, warning: 'empty' },

@@ -38,7 +38,8 @@ export type LangfuseMediaParams =
       base64DataUri: string;
     };
 
-const DATA_URI = /^data:([A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+)((?:;[A-Za-z0-9.+_-]+=[^;,"\s]*)*);base64,([A-Za-z0-9+/_-]+={0,2})$/;
+/** As the exporter extracts them; parameter values without quotes, backslashes or control characters, so the whole is JSON-safe. */
+const DATA_URI = /^data:([A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+)((?:;[A-Za-z0-9.+_-]+=[^;,"\\\s\u0000-\u001f]*)*);base64,([A-Za-z0-9+/_-]+={0,2})$/;
 
 type Content =
   | { kind: 'bytes'; bytes: ArrayBufferView | ArrayBuffer }

@@ -1,4 +1,4 @@
-import type { MediaText } from '../media/langfuse-media.js';
+import { LangfuseMedia, type MediaText } from '../media/langfuse-media.js';
 import { MEDIA_BUDGET_CHARS, MediaAllowance, readMedia } from './media-value.js';
 
 export const CIRCULAR = '[Circular]';
@@ -114,7 +114,7 @@ export class JsonWriter {
 
   private writeObject(object: object, depth: number): string | undefined {
     const media = readMedia(object);
-    if (media !== undefined) return this.writeMedia(media);
+    if (media !== undefined) return this.writeMedia(media, object instanceof LangfuseMedia);
     if (object instanceof Date) {
       const time = object.getTime();
       return this.emit(quote(Number.isNaN(time) ? 'Invalid Date' : object.toISOString()));
@@ -148,11 +148,12 @@ export class JsonWriter {
    * A `LangfuseMedia`: its data URI whole (the exporter replaces it by a reference before anything is sent), counted
    * as that reference's length; a marker (invalid media, or over the value's media limit) like any string.
    */
-  private writeMedia(media: MediaText): string {
+  private writeMedia(media: MediaText, ours: boolean): string {
     const admitted = this.media.admit(media, this.remaining);
     if (!admitted.media) return this.emit(quote(this.bounded(admitted.text)));
     this.size += MEDIA_BUDGET_CHARS;
-    return quote(admitted.text);
+    // A data URI this copy's LangfuseMedia accepted has nothing JSON escapes: quoted without a scan or a copy.
+    return ours ? `"${admitted.text}"` : quote(admitted.text);
   }
 
   private writeError(error: Error, depth: number): string {
@@ -200,7 +201,7 @@ export class JsonWriter {
       written++;
     }
     if (written < total) parts.push(this.emit(quote(`[truncated: ${total - written} more items]`)));
-    return `[${parts.join(',')}]`;
+    return `[${joined(parts)}]`;
   }
 
   private writeFields(fields: Iterable<Field>, total: number, depth: number): string {
@@ -224,8 +225,19 @@ export class JsonWriter {
       else parts.push(`${keyText}:${value}`);
     }
     if (seen < total) parts.push(`${this.emit(quote('[truncated]'))}:${this.emit(quote(`${total - seen} more keys`))}`);
-    return `{${parts.join(',')}}`;
+    return `{${joined(parts)}}`;
   }
+}
+
+/**
+ * `parts` joined by commas through string concatenation, which V8 keeps as a rope: a long part (a media data URI)
+ * is not copied again at each level of nesting, as `join` would; whoever reads the text flattens it once (the
+ * exporter, off the request path).
+ */
+function joined(parts: readonly string[]): string {
+  let text = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i++) text = `${text},${parts[i]!}`;
+  return text;
 }
 
 function binaryName(view: ArrayBufferView): string {
