@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -303,6 +304,31 @@ describe('CLI trace view', () => {
     const printed = await io.nextLine(/^Trace otlp-root/);
     expect(printed).toMatch(/\nspan otlp-root +2\.38s \|/);
     expect(printed).toMatch(/\nspan {3}otlp-child +2\.38s \|/);
+    io.stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('lists the media in a trace with the size the receiver stored', async () => {
+    const io = captureIo();
+    const { url, exit } = await startCli(['--quiet-ms', '20'], io);
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(34 * 1024, 7)]);
+    const sha256Hash = createHash('sha256').update(bytes).digest('base64');
+    const authorization = `Basic ${Buffer.from(`${KEYS.publicKey}:${KEYS.secretKey}`).toString('base64')}`;
+    const registered = await fetch(`${url}/api/public/media`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ traceId: 'cli-media', contentType: 'image/png', contentLength: bytes.length, sha256Hash, field: 'input' }),
+    });
+    const { mediaId } = (await registered.json()) as { mediaId: string };
+    const reference = `@@@langfuseMedia:type=image/png|id=${mediaId}|source=bytes@@@`;
+    await ingest({ url, ...KEYS }, [
+      stored('trace-create', { id: 'cli-media', name: 'media-trace', input: { text: 'what is it?', image: reference } }),
+      stored('span-create', { id: 'cli-media-root', traceId: 'cli-media', name: 'root', startTime: at(0), endTime: at(5), output: [reference, '@@@langfuseMedia:type=audio/wav|id=unknown|source=bytes@@@'] }),
+    ]);
+    const printed = await io.nextLine(/^Trace media-trace/);
+    expect(printed.split('\n')[1]).toBe('id cli-media · input [image/png 34 KB]');
+    expect(printed).toContain('root  output [image/png 34 KB] [audio/wav]');
+    expect(printed).not.toContain('@@@');
     io.stop();
     expect(await exit).toBe(0);
   });

@@ -4,6 +4,7 @@ import { CliUsageError, HELP_TEXT, parseCliArgs, type CliOutput } from './cli-ar
 import { startReceiver, type Receiver } from '../receiver.js';
 import { DEFAULT_PUBLIC_KEY, DEFAULT_SECRET_KEY, type BatchSummary } from '../config/receiver-options.js';
 import type { AssembledTrace } from '../traces/trace-assembly.js';
+import { mediaSizesOf } from '../traces/media-labels.js';
 import { CompletedTraceWatcher } from '../traces/trace-printer.js';
 import { RECEIVER_VERSION } from '../version.js';
 import { DEFAULT_RENDER_WIDTH, MIN_RENDER_WIDTH, renderTrace } from '../traces/trace-render.js';
@@ -99,7 +100,9 @@ function traceWatcher(output: CliOutput, io: CliIo, receiver: () => Receiver | u
     output.traces === 'json'
       ? (trace: AssembledTrace, { updated }: { updated: boolean }) => io.stdout(JSON.stringify({ updated, ...trace }))
       : (trace: AssembledTrace, { updated }: { updated: boolean }) => {
-          io.stdout(renderTrace(trace, { width: output.width ?? terminalWidth(io), color, note: updated ? 'updated' : undefined }));
+          // Media references show with their stored size: `input [image/png 34 KB]`.
+          const mediaSize = mediaSizesOf(() => receiver()?.media() ?? []);
+          io.stdout(renderTrace(trace, { width: output.width ?? terminalWidth(io), color, note: updated ? 'updated' : undefined, mediaSize }));
           io.stdout('');
         };
   return new CompletedTraceWatcher({
