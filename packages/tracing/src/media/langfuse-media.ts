@@ -30,8 +30,11 @@ export type LangfuseMediaParams =
   | {
       /** One of the content types Langfuse's media API accepts, e.g. `image/png`, `audio/wav`, `application/pdf`. */
       contentType: string;
-      /** The bytes (a `Buffer` is a `Uint8Array`). Read when the value is written to a span, not copied. */
-      contentBytes: Uint8Array | ArrayBuffer;
+      /**
+       * The bytes: a `Buffer`, `Uint8Array` (any typed array or `DataView`, its bytes as they lie in memory) or
+       * `ArrayBuffer`. Read when the value is written to a span, not copied before.
+       */
+      contentBytes: ArrayBufferView | ArrayBuffer;
     }
   | {
       /** `data:<mime>;base64,<payload>` (standard or URL-safe base64). */
