@@ -297,4 +297,14 @@ describe('chat messages in the viewer', () => {
     ]);
     for (const other of [{ question: 'hi' }, ['a', 'b'], 'plain text', 42, null, [], [{ role: 'user' }]]) expect(toMessages(other)).toBeUndefined();
   });
+
+  it('shows an OpenAI image part by its URL (a media reference renders as the image); other image shapes as JSON', async () => {
+    const toMessages = await load();
+    const reference = '@@@langfuseMedia:type=image/png|id=abc|source=base64_data_uri@@@';
+    expect(toMessages([{ role: 'user', content: [{ type: 'image_url', image_url: { url: reference } }, { type: 'image_url', image_url: reference }] }])).toEqual([
+      { role: 'user', parts: [{ title: 'image', text: reference }, { title: 'image', text: reference }] },
+    ]);
+    const odd = { type: 'image_url', image_url: { detail: 'high' } };
+    expect(toMessages([{ role: 'user', content: [odd] }])).toEqual([{ role: 'user', parts: [{ title: 'image_url', value: odd }] }]);
+  });
 });

@@ -57,6 +57,8 @@ function normalize(message) {
 function contentPart(part) {
   if (typeof part === 'string') return { text: part };
   if (part?.type === 'text' && typeof part.text === 'string') return { text: part.text };
+  // An image part whose URL is a string (a media reference once uploaded) shows as the image; other shapes as JSON.
+  if (part?.type === 'image_url' && typeof (part.image_url?.url ?? part.image_url) === 'string') return { title: 'image', text: part.image_url?.url ?? part.image_url };
   if (part?.type === 'tool_use') return { title: `tool call ${part.name ?? ''}`.trim(), value: part.input };
   if (part?.type === 'tool_result') {
     return typeof part.content === 'string' ? { title: 'tool result', text: part.content } : { title: 'tool result', value: part.content };

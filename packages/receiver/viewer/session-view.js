@@ -39,8 +39,8 @@ export function renderSession(main, sessionId) {
         ),
       ),
       rowsTable(data.traces, filterList),
-      data.total > data.traces.length ? el('p', { class: 'muted' }, `Showing the first ${data.traces.length} of ${data.total} traces.`) : null,
     );
+    if (data.total > data.traces.length) main.append(el('p', { class: 'muted' }, `Showing the first ${data.traces.length} of ${data.total} traces.`));
   };
   load();
   return { refresh: load, sessionId };
