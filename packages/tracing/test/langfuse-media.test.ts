@@ -89,6 +89,8 @@ describe('LangfuseMedia', () => {
       "[media not uploaded by otel-langfuse: video/x-odd, 1032 bytes; content type video/x-odd is not one Langfuse's media API accepts]",
     );
     expect(warnings('is not one Langfuse').length).toBe(1);
+    // Control characters of a content type never reach the marker (nor the log line).
+    expect(JSON.parse(serializeValue(new LangfuseMedia({ contentType: 'image/\u001b[31mred', contentBytes: PNG }))!)).toContain('image/?[31mred, 1032 bytes;');
   });
 
   it('bytes over 20 MiB are never encoded: a marker at once', () => {

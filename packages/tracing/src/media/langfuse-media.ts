@@ -115,7 +115,10 @@ export class LangfuseMedia {
 /** The content, or a marker when the type is not one Langfuse accepts or the size is out of bounds. */
 function checked(contentType: string, bytes: number, content: Content): Content {
   const type = supportedContentType(contentType);
-  if (type === undefined) return invalid('unsupported-type', contentType.slice(0, 100), bytes, `content type ${contentType.slice(0, 100)} is not one Langfuse's media API accepts`);
+  if (type === undefined) {
+    const shown = contentType.slice(0, 100).replace(/[^\x20-\x7e]/g, '?');
+    return invalid('unsupported-type', shown, bytes, `content type ${shown} is not one Langfuse's media API accepts`);
+  }
   if (bytes === 0) return invalid('empty', type, 0, 'the media is empty');
   if (bytes > MEDIA_MAX_BYTES) return invalid('too-large', type, bytes, `over the tracing facade's media limit (${MEDIA_MAX_BYTES} bytes)`);
   return content;
