@@ -4,17 +4,25 @@ import type { ComponentLogger } from '../diagnostics/component-logger.js';
 import { describeError } from '../diagnostics/describe-error.js';
 import { SegmentWriter } from './segment-writer.js';
 import { emptySpoolCounters, type SpoolCounters } from './spool-counters.js';
-import { SpoolResumer, type SpoolSender } from './spool-resumer.js';
+import { SpoolResumer, type ResumeCircuit, type SpoolSender } from './spool-resumer.js';
 
 export interface DiskSpoolOptions {
   dir: string;
   maxBytes: number;
+  /**
+   * Records taken and not yet on disk are capped at this (and at `maxBytes`); default 8 MiB. The exporter passes its
+   * `maxBufferedBytes`: a shutdown deadline or an open circuit can give up on all it holds for delivery at once, and
+   * the records replace that memory rather than add to it.
+   */
+  maxPendingBytes?: number;
   log: ComponentLogger;
   sender: SpoolSender;
   /** Whether sending is allowed now (the circuit breaker is not open and cooling down). */
   canSend(): boolean;
   /** Told when the server accepted resent records. */
   onAccepted(): void;
+  /** The exporter's circuit breaker: while it is open, resends go out only as its probes. */
+  circuit?: ResumeCircuit;
 }
 
 /** What `stats()` shows of the spool. */
@@ -44,12 +52,12 @@ export class DiskSpool {
       {
         maxBytes: options.maxBytes,
         segmentBytes: Math.min(4 * MIB, Math.max(64 * 1024, Math.floor(options.maxBytes / 16))),
-        maxPendingBytes: Math.min(8 * MIB, options.maxBytes),
+        maxPendingBytes: Math.min(Math.max(8 * MIB, options.maxPendingBytes ?? 0), options.maxBytes),
       },
       this.counters,
       options.log,
     );
-    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend, onAccepted: options.onAccepted });
+    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend, onAccepted: options.onAccepted, ...(options.circuit && { circuit: options.circuit }) });
   }
 
   /**

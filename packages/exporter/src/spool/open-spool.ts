@@ -22,17 +22,21 @@ export function openSpool(config: ResolvedExporterConfig, breaker: CircuitBreake
       headers: config.additionalHeaders,
       // One connection: resending takes a small share of the bandwidth, new traffic keeps the rest.
       maxSockets: 1,
+      // Legacy events a v4 server refuses are sent again over OTLP by the resumer.
+      resendsRefusedTypes: true,
     },
     log,
   );
   const spool = DiskSpool.open({
     dir: config.spoolDir,
     maxBytes: config.spoolMaxBytes,
+    maxPendingBytes: config.maxBufferedBytes,
     log,
     sender,
     // Past the cool-down the resend is the probe: with no new traffic, nothing else would find the server back.
     canSend: () => !breaker.refusesNow(),
     onAccepted: () => breaker.record('success', false),
+    circuit: breaker,
   });
   if (!spool) sender.shutdown();
   return spool;
