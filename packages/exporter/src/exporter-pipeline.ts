@@ -115,7 +115,6 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   const otlpUrl = new URL(config.baseUrl + OTLP_PATH);
   const otlpTransport = transportFor(otlpUrl, {
     'content-type': OTLP_CONTENT_TYPES[config.otlpEncoding],
-    'content-encoding': 'gzip',
     // Without it a Langfuse v4 server may hold the data back for up to 10 minutes.
     'x-langfuse-ingestion-version': '4',
   });

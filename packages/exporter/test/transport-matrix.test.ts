@@ -4,6 +4,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { captureDiag, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverMode } from '@otel-langfuse/receiver';
 import type { LangfuseExporterOptions } from '../src/index.js';
+import { GZIP_MIN_BYTES } from '../src/delivery/otlp/otlp-encoding.js';
 import { isLangfuseCloud } from '../src/delivery/transport-route.js';
 import { exportSpans, exporterFor, succeeded } from './helpers.js';
 
@@ -112,13 +113,18 @@ describe("transport 'auto' falling back from OTLP", () => {
 });
 
 describe('the OTLP path', () => {
-  it('sends gzipped protobuf with the ingestion-version header, or JSON when asked', async () => {
+  it('sends protobuf with the ingestion-version header, or JSON when asked; gzipped from GZIP_MIN_BYTES', async () => {
     for (const otlpEncoding of ['protobuf', 'json'] as const) {
       const receiver = await startTestReceiver({ mode: 'cloud' });
       const exporter = exporterFor(receiver, { transport: 'otlp', otlpEncoding });
       expect(succeeded(await exportSpans(exporter, traceSpans(otlpEncoding)))).toBe(true);
-      const [request] = receiver.requests();
-      expect(request?.headers['content-encoding']).toBe('gzip');
+      const large = traceSpans(`${otlpEncoding}-large`);
+      (large[0]!.attributes as Record<string, unknown>)['langfuse.observation.input'] = 'y'.repeat(GZIP_MIN_BYTES);
+      expect(succeeded(await exportSpans(exporter, large))).toBe(true);
+      const [request, largeRequest] = receiver.requests();
+      expect(request?.headers['content-encoding']).toBeUndefined();
+      expect(largeRequest?.headers['content-encoding']).toBe('gzip');
+      expect(receiver.stats().otlpSpans).toBe(2 * traceSpans('count').length);
       expect(request?.headers['content-type']).toBe(otlpEncoding === 'protobuf' ? 'application/x-protobuf' : 'application/json');
       expect(request?.ingestionVersion).toBe('4');
       expect(receiver.stats().otlpWithoutIngestionVersion).toBe(0);

@@ -62,7 +62,7 @@ export interface LangfuseExporterOptions {
    */
   transport?: TransportSetting;
   /**
-   * Body encoding on the OTLP path, gzipped either way. `'json'` is what Langfuse's own SDKs send and costs less CPU
+   * Body encoding on the OTLP path, gzipped from 8 KiB (smaller bodies travel as they are). `'json'` is what Langfuse's own SDKs send and costs less CPU
    * here than OpenTelemetry's protobuf writer, for ~3% more bytes after gzip. Env: `LANGFUSE_OTLP_ENCODING`. Default `'json'`.
    */
   otlpEncoding?: 'protobuf' | 'json';

@@ -53,6 +53,8 @@ export interface RequestSender {
 export interface SendOptions {
   /** One attempt, no retries (a circuit breaker's probe). */
   singleAttempt?: boolean;
+  /** Headers for this request only, over the transport's own (e.g. `content-encoding` when the body is compressed). */
+  headers?: Record<string, string>;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -72,9 +74,9 @@ interface RequestContext extends Record<string, unknown> {
 export class HttpTransport implements RequestSender {
   private readonly client: Got;
   private readonly agents: HttpAgents;
-  private readonly shutdownController = new AbortController();
-  /** Aborted (and replaced) by `abortInFlight`: ends the requests running now, not later ones. */
-  private inFlightController = new AbortController();
+  private shutDown = false;
+  /** The requests running now, so a flush deadline or a shutdown can end them. */
+  private readonly running = new Set<RunningRequest>();
 
   constructor(private readonly options: HttpTransportOptions) {
     this.agents = createAgents(options.url, options.network, options.maxSockets);
@@ -123,66 +125,85 @@ export class HttpTransport implements RequestSender {
 
   async send(body: string | Buffer, deadline: number, options: SendOptions = {}): Promise<TransportResult> {
     const remaining = deadline - Date.now();
-    if (this.shutdownController.signal.aborted) {
-      return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
-    }
+    if (this.shutDown) return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
-    // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
-    const tooLarge = new AbortController();
-    const inFlight = this.inFlightController.signal;
-    const signal = AbortSignal.any([this.shutdownController.signal, inFlight, AbortSignal.timeout(remaining), tooLarge.signal]);
     const requestContext: RequestContext = { deadline, failures: {} };
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    // got's own cancel rather than an AbortSignal per request: combining signals (AbortSignal.any, .timeout) costs
+    // more than the rest of a small request's work here, and this is the flush path a serverless response waits on.
+    const running = new RunningRequest();
+    this.running.add(running);
+    // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
+    const timer = setTimeout(() => running.end('deadline'), remaining);
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
       const request = context.with(suppressTracing(context.active()), () =>
         this.client(this.options.url, {
           body,
-          signal,
           context: requestContext,
+          ...(options.headers ? { headers: options.headers } : {}),
           ...(options.singleAttempt ? { retry: { limit: 0 } } : {}),
         }),
       );
+      running.attach(request);
       // `transferred` counts decompressed bytes, so a gzip bomb stops at the same cap; `total` is the announced length.
       request.on('downloadProgress', ({ transferred, total }) => {
-        if (transferred > cap || (total ?? 0) > cap) tooLarge.abort();
+        if (transferred > cap || (total ?? 0) > cap) running.end('too-large');
       });
       const response = await request;
       return { kind: 'response', status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
-      const aborted = this.shutdownController.signal.aborted ? 'shutdown' : inFlight.aborted ? 'flush-deadline' : undefined;
-      if (aborted) return abortedResult(aborted, error as RequestError, requestContext.failures.last);
-      return this.describeError(error as RequestError, deadline, tooLarge.signal.aborted);
+      const ended = running.endedBy;
+      if (ended === 'shutdown' || ended === 'flush-deadline') return abortedResult(ended, error as RequestError, requestContext.failures.last);
+      return this.describeError(error as RequestError, deadline, ended);
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(running);
     }
   }
 
   /** Aborts the requests running now (a flush's deadline passed); the transport stays open for later ones. */
   abortInFlight(): void {
-    const controller = this.inFlightController;
-    this.inFlightController = new AbortController();
-    controller.abort();
+    for (const running of [...this.running]) running.end('flush-deadline');
   }
 
   /** Aborts requests in flight and closes the sockets. */
   shutdown(): void {
-    this.shutdownController.abort();
+    this.shutDown = true;
+    for (const running of [...this.running]) running.end('shutdown');
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
 
-  private describeError(error: RequestError, deadline: number, tooLarge: boolean): TransportResult {
+  private describeError(error: RequestError, deadline: number, ended: RunningRequest['endedBy']): TransportResult {
     const code = typeof error?.code === 'string' ? error.code : 'UNKNOWN';
     const message = typeof error?.message === 'string' ? error.message : String(error);
-    if (tooLarge) {
+    if (ended === 'too-large') {
       const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
       return { kind: 'error', reason: 'response-too-large', code: 'RESPONSE_TOO_LARGE', message: `the answer's body passed ${cap} bytes` };
     }
     if (code === HEADER_OVERFLOW_CODE) {
       return { kind: 'error', reason: 'response-too-large', code, message: `the answer's headers passed ${MAX_RESPONSE_HEADER_BYTES} bytes` };
     }
-    if (Date.now() >= deadline) return { kind: 'error', reason: 'deadline', code, message: 'export deadline passed' };
+    if (ended === 'deadline' || Date.now() >= deadline) return { kind: 'error', reason: 'deadline', code, message: 'export deadline passed' };
     if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
     return { kind: 'error', reason: 'network', code, message };
+  }
+}
+
+/** One request on its way, and why we ended it, if we did (the first reason wins). */
+class RunningRequest {
+  endedBy: 'deadline' | 'too-large' | 'shutdown' | 'flush-deadline' | undefined;
+  private request: { cancel(): void } | undefined;
+
+  attach(request: { cancel(): void }): void {
+    this.request = request;
+    if (this.endedBy) request.cancel();
+  }
+
+  end(reason: NonNullable<RunningRequest['endedBy']>): void {
+    this.endedBy ??= reason;
+    this.request?.cancel();
   }
 }
 

@@ -22,6 +22,8 @@ export interface OtlpDeliveryOptions {
  * transformer and gzipped, and settles each span with an outcome. The server maps spans to observations itself,
  * reading the same `langfuse.*` attributes. Never throws; bounded by the caller's deadline.
  */
+const GZIPPED = { headers: { 'content-encoding': 'gzip' } };
+
 export class OtlpDelivery {
   constructor(
     private readonly transport: RequestSender,
@@ -56,7 +58,7 @@ export class OtlpDelivery {
       return false;
     });
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
-      const result = await this.transport.send(batch.body, deadline);
+      const result = await this.transport.send(batch.body, deadline, batch.gzipped ? GZIPPED : {});
       const answer = readRequestAnswer(result, { endpoint: this.options.endpoint, count: batch.spans.length, unit: 'spans', singleBytes: batch.body.length }, this.log);
       if (answer.kind === 'split') {
         const half = Math.ceil(batch.spans.length / 2);
