@@ -4,7 +4,7 @@ import type { IngestionEventType } from './events/event-types.js';
 import { EventValidator } from './ingestion/event-validator.js';
 import { serveWithFault } from './modes/fault-handler.js';
 import { FaultScript, type FaultController } from './modes/fault-script.js';
-import { jsonReply } from './http/http-reply.js';
+import { jsonReply, messageReply, sendReply } from './http/http-reply.js';
 import { handleIngestion, readCountedBody, type IngestionEndpoint } from './ingestion/ingestion-handler.js';
 import { JsonlSink } from './store/jsonl-sink.js';
 import { handleOtlp, type OtlpEndpoint } from './otlp/otlp-handler.js';
@@ -24,7 +24,8 @@ import { TraceRowCache } from './traces/trace-row-cache.js';
 import type { TraceRow } from './traces/trace-row.js';
 import { LiveTraceFeed } from './viewer/live-trace-feed.js';
 import { TraceViewer } from './viewer/trace-viewer.js';
-import { ViewerGate } from './viewer/viewer-gate.js';
+import { isGatedPath, ViewerGate } from './viewer/viewer-gate.js';
+import { isLoopbackName, namesLoopbackHost } from './viewer/loopback-host.js';
 import { PriceTable } from './viewer/model-prices.js';
 import { withDerivedCosts, type PricedTrace } from './viewer/derived-costs.js';
 
@@ -164,7 +165,7 @@ class LocalReceiver implements Receiver {
       projects: (authorization) => projectsReply(authorization, this.endpoint.keys),
       readApi: (method, url) => readApiReply(method, url, this),
       media: (req, res, url) => serveMedia(req, res, url, this.mediaEndpoint),
-      gate: this.gate ? (req, res, url) => this.gate!.admit(req, res, url) : undefined,
+      gate: (req, res, url) => this.admit(req, res, url),
       viewer: viewer ? (req, res, pathname) => viewer.serve(req, res, pathname) : undefined,
     });
   }
@@ -222,6 +223,15 @@ class LocalReceiver implements Receiver {
 
   viewerUrl(): string {
     return this.gate ? `${this.url}/?token=${this.gate.mintToken()}` : `${this.url}/`;
+  }
+
+  /** Access to the viewer and the read API: a loopback Host when listening on loopback, then the key gate if any. */
+  private admit(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+    if (isLoopbackName(this.config.host) && isGatedPath(url.pathname) && !namesLoopbackHost(req)) {
+      sendReply(res, messageReply(403, 'The receiver listens on loopback: open the viewer at 127.0.0.1 or localhost.'));
+      return false;
+    }
+    return this.gate === undefined || this.gate.admit(req, res, url);
   }
 
   private pricedTraceForRow(traceId: string): AssembledTrace | undefined {

@@ -147,3 +147,20 @@ describe('the CLI with keys configured', () => {
     expect(lines.join('\n')).not.toContain(SECRET);
   });
 });
+
+describe('on loopback, the Host header', () => {
+  const receiver = useReceiver();
+
+  it('must name a loopback host for the viewer and the read API (DNS rebinding); ingestion and health do not care', async () => {
+    const at = (path: string, host: string) => rawGet(`${receiver().url}${path}`, { host });
+    for (const path of ['/', '/api/receiver/events', '/api/receiver/live']) {
+      expect((await at(path, 'attacker.example')).statusCode, path).toBe(403);
+      expect((await at(path, `attacker.example:${receiver().port}`)).statusCode, path).toBe(403);
+    }
+    for (const host of [`127.0.0.1:${receiver().port}`, `localhost:${receiver().port}`, 'app.localhost', `[::1]:${receiver().port}`]) {
+      expect((await at('/api/receiver/events', host)).statusCode, host).toBe(200);
+    }
+    expect((await at('/api/public/health', 'attacker.example')).statusCode).toBe(200);
+    expect((await at('/api/receiver/nope', 'attacker.example')).statusCode).toBe(404);
+  });
+});
