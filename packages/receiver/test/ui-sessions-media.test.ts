@@ -79,6 +79,10 @@ describe('media in the viewer API', () => {
       expect(response.headers.get('content-type'), contentType).toBe('application/octet-stream');
       expect(response.headers.get('content-disposition'), contentType).toMatch(/^attachment; filename="[\w-]+"$/);
       expect(response.headers.get('content-security-policy'), contentType).toContain('sandbox');
+      // The media API's own download URL is on the viewer's origin too: sandboxed as well.
+      const download = await fetch(`${receiver().url}/media-store/${mediaId}`);
+      expect(download.headers.get('content-security-policy'), contentType).toBe("default-src 'none'; sandbox");
+      expect(download.headers.get('x-content-type-options'), contentType).toBe('nosniff');
     }
   });
 });

@@ -131,7 +131,9 @@ function mediaReply(mediaId: string, endpoint: MediaEndpoint): Reply {
 function bytesReply(mediaId: string, endpoint: MediaEndpoint): Reply {
   const bytes = endpoint.store.get(mediaId)?.bytes;
   if (!bytes) return messageReply(404, 'NoSuchKey');
-  return { status: 200, headers: { 'content-type': endpoint.store.get(mediaId)!.contentType }, body: bytes };
+  // Same origin as the trace viewer: uploaded HTML or SVG must not run there if a browser opens this URL.
+  const headers = { 'content-type': endpoint.store.get(mediaId)!.contentType, 'content-security-policy': "default-src 'none'; sandbox", 'x-content-type-options': 'nosniff' };
+  return { status: 200, headers, body: bytes };
 }
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; reply: Reply }> {
