@@ -64,6 +64,8 @@ interface RequestContext extends Record<string, unknown> {
    * A holder object: got copies the context it is given, not the objects in it.
    */
   failures: { last?: { code: string; message: string } };
+  /** The body's size, counted once per attempt. */
+  bytes: number;
 }
 
 /**
@@ -104,15 +106,11 @@ export class HttpTransport implements RequestSender {
         },
       },
       hooks: {
-        beforeRequest: [
-          (requestOptions) => {
-            const body = requestOptions.body;
-            options.onRequest?.(typeof body === 'string' ? Buffer.byteLength(body) : Buffer.isBuffer(body) ? body.length : 0);
-          },
-        ],
+        // The first attempt's bytes are counted in send(): a beforeRequest hook would cost every request an await.
         beforeRetry: [
           (error) => {
-            const { failures } = error.options.context as RequestContext;
+            const { failures, bytes } = error.options.context as RequestContext;
+            options.onRequest?.(bytes);
             failures.last = error.response
               ? { code: `HTTP_${error.response.statusCode}`, message: `the server answered ${error.response.statusCode}` }
               : { code: typeof error.code === 'string' ? error.code : 'UNKNOWN', message: error.message };
@@ -127,7 +125,8 @@ export class HttpTransport implements RequestSender {
     const remaining = deadline - Date.now();
     if (this.shutDown) return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
-    const requestContext: RequestContext = { deadline, failures: {} };
+    const requestContext: RequestContext = { deadline, failures: {}, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length };
+    this.options.onRequest?.(requestContext.bytes);
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     // got's own cancel rather than an AbortSignal per request: combining signals (AbortSignal.any, .timeout) costs
     // more than the rest of a small request's work here, and this is the flush path a serverless response waits on.
