@@ -28,7 +28,7 @@ const receiverOn = async (port: number, mode: ReceiverMode): Promise<TestReceive
 };
 
 const setup = (transport: string) =>
-  `{ transport: '${transport}', mode: 'batch', flushAt: 100, flushInterval: 200, maxRetries: 1, initialRetryDelayMs: 50, maxRetryDelayMs: 200, requestTimeoutMs: 1000, circuitBreakerCooldownMs: 500, shutdownTimeoutMs: 3000 }`;
+  `{ transport: '${transport}', mode: 'batch', flushAt: 100, flushInterval: 200, maxRetries: 1, initialRetryDelayMs: 50, maxRetryDelayMs: 200, requestTimeoutMs: 1000, circuitBreakerCooldownMs: 500, circuitBreakerMaxCooldownMs: 2000, shutdownTimeoutMs: 3000 }`;
 
 /**
  * The app: a few traces with the server up, then on 'outage' 300 spans/s for 3 s (traces of a root and 2 children),
