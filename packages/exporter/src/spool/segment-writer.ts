@@ -112,25 +112,27 @@ export class SegmentWriter {
       const records = this.pending;
       this.pending = [];
       this.pendingBytes = 0;
-      let chunk = '';
-      let count = 0;
+      let chunk: string[] = [];
+      // Counted as records are added: measuring the growing chunk each time would cost its length per record.
+      let chunkBytes = 0;
       let done = 0;
       try {
         let segment = await this.segmentFor();
         for (const record of records) {
           const framed = frameRecord(record);
+          const bytes = Buffer.byteLength(framed);
           // A segment ends near segmentBytes, so a drainer reads and sends bounded pieces.
-          if (count > 0 && segment.bytes + Buffer.byteLength(chunk) + Buffer.byteLength(framed) > this.limits.segmentBytes) {
-            await this.append(segment, chunk, count);
-            done += count;
-            chunk = '';
-            count = 0;
+          if (chunk.length > 0 && segment.bytes + chunkBytes + bytes > this.limits.segmentBytes) {
+            await this.append(segment, chunk, chunkBytes);
+            done += chunk.length;
+            chunk = [];
+            chunkBytes = 0;
             segment = await this.segmentFor();
           }
-          chunk += framed;
-          count++;
+          chunk.push(framed);
+          chunkBytes += bytes;
         }
-        await this.append(segment, chunk, count);
+        await this.append(segment, chunk, chunkBytes);
       } catch (error) {
         // What was not written is counted as not spooled.
         this.counters.evicted += records.length - done;
@@ -139,14 +141,13 @@ export class SegmentWriter {
     }
   }
 
-  private async append(segment: OpenSegment, chunk: string, count: number): Promise<void> {
-    if (count === 0) return;
-    await appendFile(segment.path, chunk, { mode: 0o600 });
-    const bytes = Buffer.byteLength(chunk);
+  private async append(segment: OpenSegment, chunk: readonly string[], bytes: number): Promise<void> {
+    if (chunk.length === 0) return;
+    await appendFile(segment.path, chunk.join(''), { mode: 0o600 });
     segment.bytes += bytes;
     segment.lastWrite = Date.now();
     this.counters.bytes += bytes;
-    this.counters.spooled += count;
+    this.counters.spooled += chunk.length;
   }
 
   /** The open segment, or a new (locked) one when there is none or it is full. */
