@@ -1,10 +1,11 @@
 // `pnpm bench`: ours vs bare OpenTelemetry vs the official Langfuse SDK v5, on this machine, in one run.
 // Every competitor runs in its own child process; the local receiver runs here and counts what arrives.
-// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush,media, --json=<file>.
+// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush,media,outage-spool, --json=<file>.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startReceiver } from '@otel-langfuse/receiver';
 import { COMPETITORS } from './competitors.mjs';
+import { outageSpool } from './outage-spool.mjs';
 import { Child, SpanCounter, childDiagnostics, closedPort, fmt, range, summarize, table } from './harness.mjs';
 import { payloadBytes } from './workload.mjs';
 
@@ -21,6 +22,7 @@ const CONFIG = {
   outage: { durationMs: quick ? 4_000 : 20_000, rounds: quick ? 1 : 3, opsPerTick: 10, tickMs: 10, sampleMs: 100 },
   flush: { sizes: [1, 100, 10_000] },
   media: { ops: quick ? 64 : 256, yieldEvery: 8, imageBytes: 200_000 },
+  outageSpool: { durationMs: quick ? 10_000 : 60_000, opsPerTick: 10, tickMs: 10, drainTimeoutMs: quick ? 120_000 : 300_000 },
 };
 
 const counter = new SpanCounter();
@@ -332,6 +334,7 @@ try {
   if (wants('outage')) sections.push(await outage());
   if (wants('flush')) sections.push(await flushLatency());
   if (wants('media')) sections.push(await media());
+  if (wants('outage-spool')) sections.push(await outageSpool({ config: CONFIG.outageSpool, counter, log, results }));
 } finally {
   await receiver.close();
 }

@@ -162,6 +162,59 @@ const scenarios = {
     };
   },
 
+  /**
+   * An outage, then recovery, with or without the spool (`options.processor.spoolDir`): phase 'outage' runs the span
+   * rate for `durationMs` against the dead address; phase 'drain' (the receiver is back) flushes and waits until the
+   * spool directory is empty. Heap and RSS are sampled throughout, both phases.
+   */
+  async outageSpool() {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const c = await setupCompetitor(competitor, receiverUrl, options.processor ?? {});
+    const dir = options.processor?.spoolDir;
+    const segments = () => (dir ? readdirSync(dir).filter((n) => n.endsWith('.spool')) : []);
+    const diskBytes = () => segments().reduce((sum, n) => sum + (statSync(join(dir, n), { throwIfNoEntry: false })?.size ?? 0), 0);
+    const base = process.memoryUsage();
+    const peak = { heap: base.heapUsed, rss: base.rss };
+    let peakDisk = 0;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peak.heap = Math.max(peak.heap, m.heapUsed);
+      peak.rss = Math.max(peak.rss, m.rss);
+      peakDisk = Math.max(peakDisk, diskBytes());
+    }, 250);
+    return async ({ phase, opsPerTick, tickMs, durationMs, drainTimeoutMs }) => {
+      if (phase === 'outage') {
+        let ops = 0;
+        let i = 0;
+        const start = Date.now();
+        await new Promise((resolve) => {
+          const ticker = setInterval(() => {
+            if (Date.now() - start >= durationMs) {
+              clearInterval(ticker);
+              resolve();
+              return;
+            }
+            for (let k = 0; k < opsPerTick; k++) {
+              void c.op(PAYLOADS[i++ % POOL_SIZE]);
+              ops++;
+            }
+          }, tickMs);
+        });
+        // What the exporter still holds goes where it goes in an outage (the spool, or dropped).
+        await c.flush();
+        if (dir) await new Promise((resolve) => setTimeout(resolve, 1_500));
+        return { ops, disk: diskBytes(), stats: c.stats() };
+      }
+      const start = Date.now();
+      await c.flush();
+      while (segments().length > 0 && Date.now() - start < drainTimeoutMs) await new Promise((resolve) => setTimeout(resolve, 100));
+      const drainMs = Date.now() - start;
+      clearInterval(sampler);
+      return { drainMs, left: segments().length, base: { heap: base.heapUsed, rss: base.rss }, peak, peakDisk, stats: c.stats() };
+    };
+  },
+
   /** forceFlush latency with `spans` single-span traces queued (made without yielding, so they stay queued). */
   async flush() {
     const c = await setupCompetitor(competitor, receiverUrl, options.processor ?? {});
