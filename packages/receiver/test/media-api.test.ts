@@ -92,6 +92,45 @@ describe('media API', () => {
     expect((await register()).uploadUrl).not.toBeNull();
   });
 
+  it('the download URL carries its own token: without it, with a wrong one or with the upload token, the bytes are refused', async () => {
+    const { mediaId, uploadUrl } = await register();
+    expect((await put(uploadUrl!, BYTES)).status).toBe(200);
+    expect((await patch(mediaId)).status).toBe(204);
+    const { url } = (await (await api('GET', `/api/public/media/${mediaId}`)).json()) as { url: string };
+    const download = new URL(url);
+    expect(download.searchParams.get('token')).toMatch(/^[0-9a-f]{32}$/);
+    expect(download.searchParams.get('token')).not.toBe(new URL(uploadUrl!).searchParams.get('token'));
+    const bare = `${download.origin}${download.pathname}`;
+    // The id is a prefix of the content's hash: anyone who can guess the content could otherwise probe for it.
+    for (const attempt of [bare, `${bare}?token=`, `${bare}?token=${'0'.repeat(32)}`, `${bare}?${new URL(uploadUrl!).searchParams}`]) {
+      expect((await fetch(attempt)).status, attempt).toBe(403);
+      expect((await fetch(attempt, { method: 'HEAD' })).status, attempt).toBe(403);
+    }
+    // An unknown id answers as a known one without the token: nothing tells whether it exists.
+    expect((await fetch(`${download.origin}/media-store/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(403);
+    const bytes = await fetch(url);
+    expect(bytes.status).toBe(200);
+    expect(Buffer.from(await bytes.arrayBuffer()).equals(BYTES)).toBe(true);
+  });
+
+  it('a record path with malformed percent-encoding gets 400, not a server error', async () => {
+    for (const path of ['/api/public/media/%E0%A4%A', '/api/public/media/%zz']) {
+      expect((await api('GET', path)).status, path).toBe(400);
+      expect((await api('PATCH', path, { uploadedAt: new Date().toISOString(), uploadHttpStatus: 200 })).status, path).toBe(400);
+    }
+  });
+
+  it('an upload token that differs only in length or in its last character is refused', async () => {
+    const { uploadUrl } = await register();
+    const url = new URL(uploadUrl!);
+    const token = url.searchParams.get('token')!;
+    const last = token.at(-1) === '0' ? '1' : '0';
+    for (const wrong of [token.slice(0, -1), `${token}0`, `${token.slice(0, -1)}${last}`]) {
+      expect((await put(`${url.origin}${url.pathname}?token=${wrong}`, BYTES)).status, wrong).toBe(403);
+    }
+    expect(receiver().media()[0]!.bytes).toBeUndefined();
+  });
+
   it('scripted upload faults apply to the PUT', async () => {
     receiver().mediaUploadFaults.push({ status: 503 });
     const { uploadUrl } = await register();

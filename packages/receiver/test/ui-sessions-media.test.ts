@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TraceView } from '../src/http/read-api.js';
 import type { SessionView } from '../src/viewer/session-view.js';
 import { generationCreate, spanCreate, traceCreate } from './event-builders.js';
-import { ingest } from './ingestion-client.js';
+import { basicAuth, ingest } from './ingestion-client.js';
 import { useReceiver } from './use-receiver.js';
 import { mediaReference, solidPng, storeMedia } from './viewer-fixtures.js';
 
@@ -80,7 +80,9 @@ describe('media in the viewer API', () => {
       expect(response.headers.get('content-disposition'), contentType).toMatch(/^attachment; filename="[\w-]+"$/);
       expect(response.headers.get('content-security-policy'), contentType).toContain('sandbox');
       // The media API's own download URL is on the viewer's origin too: sandboxed as well.
-      const download = await fetch(`${receiver().url}/media-store/${mediaId}`);
+      const record = await fetch(`${receiver().url}/api/public/media/${mediaId}`, { headers: { authorization: basicAuth(receiver().publicKey, receiver().secretKey) } });
+      const download = await fetch(((await record.json()) as { url: string }).url);
+      expect(download.status, contentType).toBe(200);
       expect(download.headers.get('content-security-policy'), contentType).toBe("default-src 'none'; sandbox");
       expect(download.headers.get('x-content-type-options'), contentType).toBe('nosniff');
     }

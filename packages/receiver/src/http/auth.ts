@@ -30,7 +30,8 @@ export function checkBasicAuth(header: string | undefined, keys: ApiKeys): AuthR
   return { ok: false, message: 'Invalid credentials. Confirm that you have configured the correct public and secret key' };
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Compares a secret in constant time (both hashed first, so lengths do not show either). */
+export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 

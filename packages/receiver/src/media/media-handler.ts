@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkBasicAuth, type ApiKeys } from '../http/auth.js';
+import { checkBasicAuth, sameSecret, type ApiKeys } from '../http/auth.js';
 import { readBody } from '../http/body-reader.js';
 import { jsonReply, messageReply, sendReply, type Reply } from '../http/http-reply.js';
 import { serveWithFault } from '../modes/fault-handler.js';
@@ -9,7 +9,10 @@ import { MEDIA_CONTENT_TYPES } from './media-content-types.js';
 import type { MediaStore } from './media-store.js';
 
 export const MEDIA_API_PATH = '/api/public/media';
-/** Where the receiver's "presigned" upload URLs (PUT) and download URLs (GET, raw bytes) point. */
+/**
+ * Where the receiver's "presigned" upload URLs (PUT) and download URLs (GET, raw bytes) point. Each carries its own
+ * random token (`?token=`), one for the upload and one for downloads, as a presigned URL carries a signature.
+ */
 export const MEDIA_BYTES_PREFIX = '/media-store/';
 
 export interface MediaEndpoint {
@@ -35,8 +38,9 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
   const { pathname } = url;
   if (pathname.startsWith(MEDIA_BYTES_PREFIX)) {
     const mediaId = pathname.slice(MEDIA_BYTES_PREFIX.length);
-    if (req.method === 'PUT') await serveUpload(req, res, mediaId, url.searchParams.get('token'), endpoint);
-    else sendReply(res, req.method === 'GET' || req.method === 'HEAD' ? bytesReply(mediaId, endpoint) : methodNotAllowed('GET, HEAD, PUT'));
+    const token = url.searchParams.get('token');
+    if (req.method === 'PUT') await serveUpload(req, res, mediaId, token, endpoint);
+    else sendReply(res, req.method === 'GET' || req.method === 'HEAD' ? bytesReply(mediaId, token, endpoint) : methodNotAllowed('GET, HEAD, PUT'));
     return true;
   }
   if (pathname !== MEDIA_API_PATH && !pathname.startsWith(`${MEDIA_API_PATH}/`)) return false;
@@ -49,7 +53,11 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
     sendReply(res, req.method === 'POST' ? await uploadUrlReply(req, endpoint) : methodNotAllowed('POST'));
     return true;
   }
-  const mediaId = decodeURIComponent(pathname.slice(MEDIA_API_PATH.length + 1));
+  const mediaId = decodedId(pathname.slice(MEDIA_API_PATH.length + 1));
+  if (mediaId === undefined) {
+    sendReply(res, messageReply(400, 'Malformed media id in the path'));
+    return true;
+  }
   if (req.method === 'GET') sendReply(res, mediaReply(mediaId, endpoint));
   else if (req.method === 'PATCH') sendReply(res, await patchReply(req, mediaId, endpoint));
   else sendReply(res, methodNotAllowed('GET, PATCH'));
@@ -84,7 +92,7 @@ async function serveUpload(req: IncomingMessage, res: ServerResponse, mediaId: s
   const entry = endpoint.store.get(mediaId);
   const fault = endpoint.uploadFaults.take();
   const handle = async (): Promise<Reply> => {
-    if (!entry || token !== entry.uploadToken) return messageReply(403, 'SignatureDoesNotMatch');
+    if (!entry || token === null || !sameSecret(token, entry.uploadToken)) return messageReply(403, 'SignatureDoesNotMatch');
     if (req.headers['content-type'] !== entry.contentType) return messageReply(403, 'SignatureDoesNotMatch: Content-Type differs from the one signed');
     const read = await readBody(req, entry.contentLength);
     if (read.kind === 'too-large') return { ...messageReply(400, 'EntityTooLarge'), closeConnection: true };
@@ -123,17 +131,32 @@ function mediaReply(mediaId: string, endpoint: MediaEndpoint): Reply {
     contentType: entry.contentType,
     contentLength: entry.contentLength,
     uploadedAt: entry.uploadedAt,
-    url: `${endpoint.selfUrl()}${MEDIA_BYTES_PREFIX}${entry.mediaId}`,
+    url: `${endpoint.selfUrl()}${MEDIA_BYTES_PREFIX}${entry.mediaId}?token=${entry.downloadToken}`,
     urlExpiry: new Date(Date.now() + 3_600_000).toISOString(),
   });
 }
 
-function bytesReply(mediaId: string, endpoint: MediaEndpoint): Reply {
-  const bytes = endpoint.store.get(mediaId)?.bytes;
-  if (!bytes) return messageReply(404, 'NoSuchKey');
+/**
+ * A download URL's bytes. Without this record's download token the answer is 403 whether or not the id exists, so
+ * nobody can probe which content was uploaded (the id is a prefix of the content's hash).
+ */
+function bytesReply(mediaId: string, token: string | null, endpoint: MediaEndpoint): Reply {
+  const entry = endpoint.store.get(mediaId);
+  // Compared even for an unknown id, so the time taken does not tell either.
+  const tokenOk = token !== null && sameSecret(token, entry?.downloadToken ?? '');
+  if (!entry || !tokenOk) return messageReply(403, 'AccessDenied');
+  if (!entry.bytes) return messageReply(404, 'NoSuchKey');
   // Same origin as the trace viewer: uploaded HTML or SVG must not run there if a browser opens this URL.
-  const headers = { 'content-type': endpoint.store.get(mediaId)!.contentType, 'content-security-policy': "default-src 'none'; sandbox", 'x-content-type-options': 'nosniff' };
-  return { status: 200, headers, body: bytes };
+  const headers = { 'content-type': entry.contentType, 'content-security-policy': "default-src 'none'; sandbox", 'x-content-type-options': 'nosniff' };
+  return { status: 200, headers, body: entry.bytes };
+}
+
+function decodedId(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: Record<string, unknown> } | { ok: false; reply: Reply }> {

@@ -21,6 +21,8 @@ export interface StoredMedia {
 interface Entry extends StoredMedia {
   /** The secret part of this record's upload URL (a presigned URL's signature, in effect). */
   uploadToken: string;
+  /** The secret part of this record's download URL: the id alone (a prefix of the content hash) opens nothing. */
+  downloadToken: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export class MediaStore {
     if (!entry) {
       // As the server (and Langfuse's SDKs, which check it): the first 22 characters of the hash, URL-safe.
       const mediaId = meta.sha256Hash.replace(/\+/g, '-').replace(/\//g, '_').slice(0, 22);
-      entry = { mediaId, ...meta, links: [], uploadToken: randomBytes(16).toString('hex') };
+      entry = { mediaId, ...meta, links: [], uploadToken: randomBytes(16).toString('hex'), downloadToken: randomBytes(16).toString('hex') };
       this.byId.set(mediaId, entry);
       this.idByHash.set(meta.sha256Hash, mediaId);
     }
@@ -63,7 +65,7 @@ export class MediaStore {
   }
 
   all(): StoredMedia[] {
-    return [...this.byId.values()].map(({ uploadToken: _token, ...media }) => ({ ...media, links: [...media.links] }));
+    return [...this.byId.values()].map(({ uploadToken: _upload, downloadToken: _download, ...media }) => ({ ...media, links: [...media.links] }));
   }
 
   clear(): void {
