@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureDiag, type CapturedDiag } from '@otel-langfuse/test-support';
 import { LangfuseMedia, serializeValue } from '../src/index.js';
-import { MEDIA_MAX_BYTES } from '../src/media/langfuse-media.js';
-import { MEDIA_BUDGET_CHARS, MediaAllowance } from '../src/values/media-value.js';
+import { MEDIA_MAX_BYTES, MEDIA_TEXT } from '../src/media/langfuse-media.js';
+import { MEDIA_BUDGET_CHARS, MEDIA_MAX_VALUE_BYTES, MediaAllowance } from '../src/values/media-value.js';
 import { SERIALIZE_MAX_CHARS } from '../src/values/serialize-value.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(1024)]);
@@ -81,7 +81,9 @@ describe('LangfuseMedia', () => {
     for (const { params, warning } of cases) {
       const media = new LangfuseMedia(params as never);
       const written = JSON.parse(serializeValue({ media })!) as { media: string };
+      // The marker says why, for each case (one warning per kind of problem, so the warning count cannot tell them apart).
       expect(written.media, JSON.stringify(params)).toMatch(MARKER);
+      expect(written.media, JSON.stringify(params)).toContain(warning);
       expect(warnings(warning).length, warning).toBe(1);
     }
     // The same problem again: the marker, no second warning.
@@ -98,6 +100,71 @@ describe('LangfuseMedia', () => {
     const written = JSON.parse(serializeValue({ huge: new LangfuseMedia({ contentType: 'video/mp4', contentBytes: huge }) })!) as { huge: string };
     expect(written.huge).toBe(`[media not uploaded by otel-langfuse: video/mp4, ${MEDIA_MAX_BYTES + 1} bytes; over the tracing facade's media limit (${MEDIA_MAX_BYTES} bytes)]`);
     expect(warnings('media limit').length).toBe(1);
+  });
+
+  it('a content type changed after construction changes nothing written: the type checked stays in private state', () => {
+    const media = new LangfuseMedia({ contentType: 'image/png', contentBytes: PNG });
+    const evil = 'image/x"},"evil":"1';
+    expect(Reflect.set(media, 'contentType', evil)).toBe(false);
+    Object.defineProperty(media, 'contentType', { value: evil });
+    const written = JSON.parse(serializeValue({ media, n: 1n })!) as Record<string, string>;
+    expect(written).toEqual({ media: fromBytes('image/png', PNG), n: '1' });
+  });
+
+  it("a subclass's own media text is checked and escaped: broken text becomes a marker, never broken or injected JSON", () => {
+    class Injecting extends LangfuseMedia {
+      override [MEDIA_TEXT]() {
+        return { text: 'data:image/png;base64,"},"evil":"1', media: true, contentType: 'image/png', bytes: 1 };
+      }
+    }
+    class Relabelled extends LangfuseMedia {
+      override [MEDIA_TEXT]() {
+        return { text: `data:image/png;base64,${PNG.toString('base64')}`, media: true, contentType: 'image/png', bytes: 1 };
+      }
+    }
+    const params = { contentType: 'image/png', contentBytes: PNG };
+    const written = JSON.parse(serializeValue({ a: new Injecting(params), b: new Relabelled(params), n: 1n })!) as Record<string, string>;
+    expect(Object.keys(written)).toEqual(['a', 'b', 'n']);
+    expect(written['a']).toMatch(MARKER);
+    expect(written['a']).toContain('not a base64 data URI');
+    expect(written['b']).toBe(`data:image/png;base64,${PNG.toString('base64')}`);
+  });
+
+  it("another copy's media is sized from its data URI, not from the size it reports: over 20 MiB, a marker", () => {
+    const payload = 'A'.repeat(((MEDIA_MAX_BYTES + 3) / 3) * 4 + 4);
+    class OtherCopysMedia {
+      [Symbol.for('@otel-langfuse/tracing LangfuseMedia text v1')]() {
+        return { text: `data:image/png;base64,${payload}`, media: true, contentType: 'image/png', bytes: 0 };
+      }
+    }
+    const written = JSON.parse(serializeValue([new OtherCopysMedia(), 1n])!) as string[];
+    expect(written[0]).toMatch(MARKER);
+    expect(written[0]).toContain('media limit');
+  });
+
+  it('a resizable ArrayBuffer grown past 20 MiB after construction: a marker when written', () => {
+    const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer & { resize(length: number): void };
+    const buffer = new Resizable(16, { maxByteLength: MEDIA_MAX_BYTES + 1024 });
+    const media = new LangfuseMedia({ contentType: 'image/png', contentBytes: new Uint8Array(buffer) });
+    buffer.resize(MEDIA_MAX_BYTES + 1);
+    expect(JSON.parse(serializeValue(media)!)).toBe(`[media not uploaded by otel-langfuse: image/png, ${MEDIA_MAX_BYTES + 1} bytes; over the tracing facade's media limit (${MEDIA_MAX_BYTES} bytes)]`);
+  });
+
+  it('the no-bytes marker shows the content type without control characters, at most 100 characters of it', () => {
+    const written = JSON.parse(serializeValue(new LangfuseMedia({ contentType: `image/\u001b[31m${'x'.repeat(500)}`, contentBytes: 'not bytes' } as never))!) as string;
+    expect(written).toMatch(MARKER);
+    expect(written).toContain(`image/?[31m${'x'.repeat(100 - 11)}, 0 bytes;`);
+    expect(written).not.toContain('\u001b');
+    expect(written).not.toContain('x'.repeat(90));
+  });
+
+  it(`the media of one value are bounded together through serializeValue: past ${MEDIA_MAX_VALUE_BYTES} bytes, markers`, () => {
+    const bytes = Buffer.alloc(MEDIA_MAX_BYTES, 7);
+    const items = Array.from({ length: 4 }, () => new LangfuseMedia({ contentType: 'image/png', contentBytes: bytes }));
+    const written = JSON.parse(serializeValue(items)!) as string[];
+    expect(written.slice(0, 3).every((text) => text.startsWith('data:image/png;'))).toBe(true);
+    expect(written[3]).toMatch(MARKER);
+    expect(written[3]).toContain(`(${MEDIA_MAX_VALUE_BYTES} bytes in all)`);
   });
 
   it('the media of one value are bounded together: past the limit, markers', () => {

@@ -41,13 +41,16 @@ export type LangfuseMediaParams =
       base64DataUri: string;
     };
 
-/** As the exporter extracts them; parameter values without quotes, backslashes or control characters, so the whole is JSON-safe. */
-const DATA_URI = /^data:([A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+)((?:;[A-Za-z0-9.+_-]+=[^;,"\\\s\u0000-\u001f]*)*);base64,([A-Za-z0-9+/_-]+={0,2})$/;
+/**
+ * As the exporter extracts them; parameter values printable ASCII without quotes or backslashes, so the whole is
+ * JSON-safe: what matches is written into the span's JSON unescaped.
+ */
+const DATA_URI = /^data:([A-Za-z0-9.+-]+\/[A-Za-z0-9.+-]+)((?:;[A-Za-z0-9.+_-]+=[!#-+\--:<-[\]-~]*)*);base64,([A-Za-z0-9+/_-]+={0,2})$/;
 
 type Content =
-  | { kind: 'bytes'; bytes: ArrayBufferView | ArrayBuffer }
+  | { kind: 'bytes'; contentType: string; bytes: ArrayBufferView | ArrayBuffer }
   | { kind: 'data-uri'; uri: string; bytes: number }
-  | { kind: 'invalid'; marker: string; bytes: number };
+  | { kind: 'invalid'; marker: string; contentType: string; bytes: number };
 
 /**
  * Media (an image, audio, a PDF…) in a trace's or observation's input, output or metadata, anywhere in the value:
@@ -59,9 +62,10 @@ type Content =
  * (`[media not uploaded by otel-langfuse: …]`). See docs/media.md.
  */
 export class LangfuseMedia {
-  /** The content type (lower-cased), when one was given or read from the data URI. */
-  readonly contentType: string | undefined;
-  private readonly content: Content;
+  // Private fields, not TypeScript's `readonly`: whatever a caller assigns, the text written is made from the type
+  // checked here (it goes into the span's JSON unescaped).
+  readonly #contentType: string | undefined;
+  readonly #content: Content;
 
   constructor(params: LangfuseMediaParams) {
     const dataUri = safeRead(params, 'base64DataUri');
@@ -69,23 +73,28 @@ export class LangfuseMedia {
     const declared = typeof given === 'string' ? given.trim().toLowerCase() : undefined;
     if (dataUri !== undefined) {
       const parsed = parseDataUri(dataUri);
-      this.contentType = parsed?.contentType;
-      this.content = parsed
+      this.#contentType = parsed?.contentType;
+      this.#content = parsed
         ? checked(parsed.contentType, parsed.bytes, { kind: 'data-uri', uri: dataUri as string, bytes: parsed.bytes })
         : invalid('malformed-data-uri', 'unknown type', 0, 'base64DataUri is not a base64 data URI (data:<type>;base64,…)');
       return;
     }
-    this.contentType = declared;
+    this.#contentType = declared;
     const bytes = safeRead(params, 'contentBytes');
     if (!isBytes(bytes)) {
-      this.content = invalid('no-bytes', declared ?? 'unknown type', 0, 'contentBytes is not a Uint8Array, Buffer or ArrayBuffer, and no base64DataUri was given');
+      this.#content = invalid('no-bytes', declared === undefined || declared === '' ? 'unknown type' : shownType(declared), 0, 'contentBytes is not a Uint8Array, Buffer or ArrayBuffer, and no base64DataUri was given');
       return;
     }
     if (declared === undefined || declared === '') {
-      this.content = invalid('no-content-type', 'unknown type', byteLength(bytes), 'contentBytes was given without a contentType');
+      this.#content = invalid('no-content-type', 'unknown type', byteLength(bytes), 'contentBytes was given without a contentType');
       return;
     }
-    this.content = checked(declared, byteLength(bytes), { kind: 'bytes', bytes });
+    this.#content = checked(declared, byteLength(bytes), { kind: 'bytes', contentType: declared, bytes });
+  }
+
+  /** The content type (lower-cased), when one was given or read from the data URI. */
+  get contentType(): string | undefined {
+    return this.#contentType;
   }
 
   /** The data URI the span gets, or the marker. Also what `JSON.stringify` writes. */
@@ -95,37 +104,50 @@ export class LangfuseMedia {
 
   /** See {@link MEDIA_TEXT}. Never throws. */
   [MEDIA_TEXT](): MediaText {
-    const content = this.content;
-    const contentType = this.contentType ?? 'unknown type';
-    if (content.kind === 'invalid') return { text: content.marker, media: false, contentType, bytes: content.bytes };
-    if (content.kind === 'data-uri') return { text: content.uri, media: true, contentType, bytes: content.bytes };
+    const content = this.#content;
+    if (content.kind === 'invalid') return { text: content.marker, media: false, contentType: content.contentType, bytes: content.bytes };
+    if (content.kind === 'data-uri') return { text: content.uri, media: true, contentType: this.#contentType ?? 'unknown type', bytes: content.bytes };
+    const contentType = content.contentType;
     try {
       const bytes = content.bytes;
       const view = ArrayBuffer.isView(bytes) ? bytes : new Uint8Array(bytes);
-      // Read now: bytes emptied since (a transferred ArrayBuffer) are not worth an upload.
-      if (view.byteLength === 0) return { text: mediaProblem('empty', contentType, 0, 'the bytes were empty when the value was written'), media: false, contentType, bytes: 0 };
-      const base64 = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
-      return { text: `data:${contentType};${BYTES_SOURCE_PARAMETER};base64,${base64}`, media: true, contentType, bytes: view.byteLength };
+      // Read now: bytes emptied since (a transferred ArrayBuffer) are not worth an upload, and a resizable
+      // ArrayBuffer may have grown past the limit since the constructor checked it.
+      const size = view.byteLength;
+      if (size === 0) return { text: mediaProblem('empty', contentType, 0, 'the bytes were empty when the value was written'), media: false, contentType, bytes: 0 };
+      if (size > MEDIA_MAX_BYTES) return { text: mediaProblem('too-large', contentType, size, TOO_LARGE), media: false, contentType, bytes: size };
+      const base64 = Buffer.from(view.buffer, view.byteOffset, size).toString('base64');
+      return { text: `data:${contentType};${BYTES_SOURCE_PARAMETER};base64,${base64}`, media: true, contentType, bytes: size };
     } catch {
       return { text: mediaProblem('unreadable', contentType, 0, 'the bytes could not be read'), media: false, contentType, bytes: 0 };
     }
   }
 }
 
+/** The method of this copy's `LangfuseMedia`: only what it returns may be written into JSON without escaping. */
+export const ORIGINAL_MEDIA_TEXT: () => MediaText = Object.getOwnPropertyDescriptor(LangfuseMedia.prototype, MEDIA_TEXT)!.value as () => MediaText;
+
+const TOO_LARGE = `over the tracing facade's media limit (${MEDIA_MAX_BYTES} bytes)`;
+
+/** A content type as a marker or log line shows it: printable ASCII, at most 100 characters. */
+export function shownType(contentType: string): string {
+  return contentType.slice(0, 100).replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** The content, or a marker when the type is not one Langfuse accepts or the size is out of bounds. */
 function checked(contentType: string, bytes: number, content: Content): Content {
   const type = supportedContentType(contentType);
   if (type === undefined) {
-    const shown = contentType.slice(0, 100).replace(/[^\x20-\x7e]/g, '?');
+    const shown = shownType(contentType);
     return invalid('unsupported-type', shown, bytes, `content type ${shown} is not one Langfuse's media API accepts`);
   }
   if (bytes === 0) return invalid('empty', type, 0, 'the media is empty');
-  if (bytes > MEDIA_MAX_BYTES) return invalid('too-large', type, bytes, `over the tracing facade's media limit (${MEDIA_MAX_BYTES} bytes)`);
-  return content;
+  if (bytes > MEDIA_MAX_BYTES) return invalid('too-large', type, bytes, TOO_LARGE);
+  return content.kind === 'bytes' ? { ...content, contentType: type } : content;
 }
 
 function invalid(code: string, contentType: string, bytes: number, why: string): Content {
-  return { kind: 'invalid', marker: mediaProblem(code, contentType, bytes, why), bytes };
+  return { kind: 'invalid', marker: mediaProblem(code, contentType, bytes, why), contentType, bytes };
 }
 
 /** One warning per kind of problem (per process), and the marker that stands in the value. */
@@ -148,7 +170,7 @@ function byteLength(bytes: ArrayBufferView | ArrayBuffer): number {
 }
 
 /** The content type and decoded size of a well-formed base64 data URI, else undefined. */
-function parseDataUri(value: unknown): { contentType: string; bytes: number } | undefined {
+export function parseDataUri(value: unknown): { contentType: string; bytes: number } | undefined {
   if (typeof value !== 'string') return undefined;
   const match = DATA_URI.exec(value);
   const payload = match?.[3];

@@ -1,5 +1,4 @@
-import { LangfuseMedia, type MediaText } from '../media/langfuse-media.js';
-import { MEDIA_BUDGET_CHARS, MediaAllowance, readMedia } from './media-value.js';
+import { MEDIA_BUDGET_CHARS, MediaAllowance, readMedia, type ReadMedia } from './media-value.js';
 
 export const CIRCULAR = '[Circular]';
 export const UNSERIALIZABLE = '[Unserializable]';
@@ -114,7 +113,7 @@ export class JsonWriter {
 
   private writeObject(object: object, depth: number): string | undefined {
     const media = readMedia(object);
-    if (media !== undefined) return this.writeMedia(media, object instanceof LangfuseMedia);
+    if (media !== undefined) return this.writeMedia(media);
     if (object instanceof Date) {
       const time = object.getTime();
       return this.emit(quote(Number.isNaN(time) ? 'Invalid Date' : object.toISOString()));
@@ -148,12 +147,13 @@ export class JsonWriter {
    * A `LangfuseMedia`: its data URI whole (the exporter replaces it by a reference before anything is sent), counted
    * as that reference's length; a marker (invalid media, or over the value's media limit) like any string.
    */
-  private writeMedia(media: MediaText, ours: boolean): string {
+  private writeMedia(media: ReadMedia): string {
     const admitted = this.media.admit(media, this.remaining);
     if (!admitted.media) return this.emit(quote(this.bounded(admitted.text)));
     this.size += MEDIA_BUDGET_CHARS;
-    // A data URI this copy's LangfuseMedia accepted has nothing JSON escapes: quoted without a scan or a copy.
-    return ours ? `"${admitted.text}"` : quote(admitted.text);
+    // A data URI made by this copy's own LangfuseMedia method and matching the strict pattern has nothing JSON
+    // escapes: quoted without a copy. Anything else is escaped as any string.
+    return media.trusted ? `"${admitted.text}"` : quote(admitted.text);
   }
 
   private writeError(error: Error, depth: number): string {
