@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trace } from '@opentelemetry/api';
 import { continueJobTrace, langfuse, withJobTrace } from '../src/index.js';
+import { JOB_TRACE_FIELD } from '../src/jobs/job-trace.js';
 import { mergedTrace, spanRecorder, useTracingTestBed } from './helpers.js';
 
 // Link mode's OpenTelemetry span link: the job's new trace root links to the span that added the job, next to the
@@ -56,5 +57,16 @@ describe('continueJobTrace link mode: an OpenTelemetry span link', () => {
     expect(recorder.byName('first').spanContext().traceId).not.toBe(recorder.byName('second').spanContext().traceId);
     expect(recorder.byName('continued').links).toEqual([]);
     expect(recorder.byName('untraced').links).toEqual([]);
+  });
+
+  it("a linked job run inside another linked job does not inherit the outer job's link", async () => {
+    const recorder = spanRecorder();
+    const handle = setup({ mode: 'sync', spanProcessors: [recorder.processor] });
+    const { job } = enqueue();
+    // Trace data without a usable caller: the inner job starts a new trace, linked to nothing.
+    const unusable = { [JOB_TRACE_FIELD]: { traceparent: 'not a traceparent' } };
+    continueJobTrace(job, () => continueJobTrace(unusable, () => langfuse.trace({ name: 'inner' }, () => undefined), { mode: 'link' }), { mode: 'link' });
+    await handle.forceFlush();
+    expect(recorder.byName('inner').links).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import type { TraceCarrier } from '../propagation/carrier.js';
 import { extractTraceContext } from '../propagation/trace-context.js';
 import { safeRead } from '../values/safe-read.js';
 import { restoreScope } from './carried-scope.js';
-import { withJobLink } from './job-link.js';
+import { JOB_LINK_KEY, withJobLink } from './job-link.js';
 import { JOB_TRACE_FIELD } from './job-trace.js';
 
 export interface ContinueJobTraceOptions {
@@ -24,9 +24,12 @@ function carrierOf(data: unknown): TraceCarrier | undefined {
   return typeof carried === 'object' && carried !== null ? (carried as TraceCarrier) : undefined;
 }
 
-/** The worker's context without any span, observation or caller, so the next trace is a new root. */
+/**
+ * The worker's context without any span, observation, caller or outer job's link, so the next trace is a new root
+ * (linked to this job's caller only).
+ */
 function detached(ctx: Context): Context {
-  return trace.deleteSpan(ctx).deleteValue(OBSERVATION_KEY).deleteValue(REMOTE_PARENT_KEY);
+  return trace.deleteSpan(ctx).deleteValue(OBSERVATION_KEY).deleteValue(REMOTE_PARENT_KEY).deleteValue(JOB_LINK_KEY);
 }
 
 /**
