@@ -25,7 +25,7 @@ import type { TraceRow } from './traces/trace-row.js';
 import { LiveTraceFeed } from './viewer/live-trace-feed.js';
 import { TraceViewer } from './viewer/trace-viewer.js';
 import { isGatedPath, ViewerGate } from './viewer/viewer-gate.js';
-import { isLoopbackName, namesLoopbackHost } from './viewer/loopback-host.js';
+import { RebindingGuard } from './viewer/rebinding-guard.js';
 import { PriceTable } from './viewer/model-prices.js';
 import { withDerivedCosts, type PricedTrace } from './viewer/derived-costs.js';
 
@@ -112,6 +112,7 @@ class LocalReceiver implements Receiver {
   );
   private readonly feed = new LiveTraceFeed((traceId) => this.viewerRow(this.rows.row(traceId)));
   private readonly gate: ViewerGate | undefined;
+  private readonly rebindingGuard: RebindingGuard;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -120,6 +121,7 @@ class LocalReceiver implements Receiver {
   ) {
     this.publicKey = config.publicKey;
     this.secretKey = config.secretKey;
+    this.rebindingGuard = new RebindingGuard(config.allowedHosts);
     this.prices = config.modelPrices === undefined ? undefined : new PriceTable(config.modelPrices);
     this.gate = config.uiAuth ? new ViewerGate({ publicKey: config.publicKey, secretKey: config.secretKey }, () => `otel_langfuse_viewer_${this.boundPort}`) : undefined;
     const validator = (sharedValidator ??= new EventValidator());
@@ -225,10 +227,13 @@ class LocalReceiver implements Receiver {
     return this.gate ? `${this.url}/?token=${this.gate.mintToken()}` : `${this.url}/`;
   }
 
-  /** Access to the viewer and the read API: a loopback Host when listening on loopback, then the key gate if any. */
+  /**
+   * Access to the viewer and the read API: a Host that is an IP address, a loopback name or an allowed name (DNS
+   * rebinding), then the key gate if any. Ingestion, OTLP and the public API take any Host, as SDKs send their own.
+   */
   private admit(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
-    if (isLoopbackName(this.config.host) && isGatedPath(url.pathname) && !namesLoopbackHost(req)) {
-      sendReply(res, messageReply(403, 'The receiver listens on loopback: open the viewer at 127.0.0.1 or localhost.'));
+    if (isGatedPath(url.pathname) && !this.rebindingGuard.admits(req)) {
+      sendReply(res, messageReply(403, 'The viewer answers only to an IP address or localhost in Host (a guard against DNS rebinding): open it at 127.0.0.1 or localhost, or allow this name with --allow-host (allowedHosts).'));
       return false;
     }
     return this.gate === undefined || this.gate.admit(req, res, url);

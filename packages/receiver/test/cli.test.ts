@@ -99,6 +99,7 @@ describe('CLI', () => {
       '--no-color',
       '--verbose',
       '--version',
+      '--allow-host',
       '/api/receiver/traces',
     ]) {
       expect(help).toContain(flag);

@@ -26,6 +26,9 @@ Options:
   --no-ui              Do not serve the browser trace viewer (default: served at the receiver's URL, /)
                        With --public-key/--secret-key the viewer and the read API ask for the keys (Basic auth);
                        the printed viewer link holds a one-time token that signs one browser in
+  --allow-host NAME    Also serve the viewer and the read API to requests with NAME in Host (repeatable), e.g.
+                       behind a proxy that rewrites Host; otherwise only IP addresses and localhost are
+                       accepted there (a guard against DNS rebinding)
   --prices FILE        A JSON model price table: the viewer derives the cost of observations that carry usage
                        but no cost, marked as derived (format: docs/receiver-ui.md)
 
@@ -98,6 +101,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         'no-color': { type: 'boolean', default: false },
         'no-ui': { type: 'boolean', default: false },
         prices: { type: 'string' },
+        'allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
       },
@@ -116,6 +120,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (values.mode !== undefined) options.mode = parseMode(values.mode);
   if (values.jsonl !== undefined) options.jsonlPath = nonEmpty('--jsonl', values.jsonl);
   if (values['no-ui']) options.ui = false;
+  if (values['allow-host'] !== undefined) options.allowedHosts = values['allow-host'].map((name) => nonEmpty('--allow-host', name));
   if (values.prices !== undefined) options.modelPrices = readPriceTable(nonEmpty('--prices', values.prices));
   if (values.quiet && values.json) throw new CliUsageError('--quiet and --json cannot be combined');
   if (values.quiet && values.verbose) throw new CliUsageError('--quiet and --verbose cannot be combined');

@@ -55,6 +55,11 @@ export interface ReceiverOptions {
    */
   uiAuth?: boolean;
   /**
+   * Host names, besides IP addresses and `localhost`/`*.localhost`, the viewer and the read API answer to: for a
+   * proxy that puts its own name in Host. Any other name in Host gets 403 (a guard against DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /**
    * A model price table for the viewer: observations with usage but no cost get a cost derived from it, marked as
    * derived. Without one no cost is ever derived. Format: docs/receiver-ui.md.
    */
@@ -76,6 +81,7 @@ export interface ResolvedReceiverOptions {
   maxBodyBytes: number;
   ui: boolean;
   uiAuth: boolean;
+  allowedHosts: string[];
   modelPrices: ModelPrice[] | undefined;
   onEvent: ReceiverOptions['onEvent'];
   onBatch: ReceiverOptions['onBatch'];
@@ -97,6 +103,7 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ui: options.ui ?? true,
     uiAuth: options.uiAuth ?? ((options.publicKey ?? DEFAULT_PUBLIC_KEY) !== DEFAULT_PUBLIC_KEY || (options.secretKey ?? DEFAULT_SECRET_KEY) !== DEFAULT_SECRET_KEY),
+    allowedHosts: [...(options.allowedHosts ?? [])],
     modelPrices: options.modelPrices === undefined ? undefined : parseModelPrices(options.modelPrices),
     onEvent: options.onEvent,
     onBatch: options.onBatch,
@@ -105,6 +112,9 @@ export function resolveReceiverOptions(options: ReceiverOptions): ResolvedReceiv
     throw new RangeError(`port must be an integer in 0..65535, got ${String(options.port)}`);
   }
   if (resolved.host === '') throw new RangeError('host must not be empty');
+  for (const name of resolved.allowedHosts) {
+    if (typeof name !== 'string' || !/^[^\s:/[\]]+$/.test(name)) throw new RangeError(`allowedHosts: "${String(name)}" is not a host name (no port, no brackets)`);
+  }
   if (resolved.publicKey === '') throw new RangeError('publicKey must not be empty');
   if (resolved.secretKey === '') throw new RangeError('secretKey must not be empty');
   if (!RECEIVER_MODES.includes(resolved.mode)) {
