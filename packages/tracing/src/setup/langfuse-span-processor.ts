@@ -101,13 +101,22 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     this.exporter?.score(score);
   }
 
+  /** Never throws into span start: a failure is logged once, and the span goes on to delivery as it is. */
   onStart(span: Span, parentContext: Context): void {
-    if (this.disabledBecause === undefined) {
-      stampTraceStart(span);
-      applyPropagatedAttributes(span, parentContext);
-      linkJobRoot(span, parentContext);
+    try {
+      if (this.disabledBecause === undefined) {
+        stampTraceStart(span);
+        applyPropagatedAttributes(span, parentContext);
+        linkJobRoot(span, parentContext);
+      }
+    } catch (error) {
+      log.once('warn', 'on-start-failed', `onStart: a span's trace attributes could not be written (${describeFailure(error)}); it is delivered without them`);
     }
-    this.inner.onStart(span, parentContext);
+    try {
+      this.inner.onStart(span, parentContext);
+    } catch (error) {
+      log.once('warn', 'on-start-failed', `onStart: a span could not be tracked for delivery (${describeFailure(error)})`);
+    }
   }
 
   onEnd(span: ReadableSpan): void {
