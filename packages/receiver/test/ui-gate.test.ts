@@ -95,6 +95,30 @@ describe('the viewer gate with keys configured', () => {
     expect((await fetch(`${receiver().url}/api/receiver/trace-rows`, { headers: { cookie: forged } })).status).toBe(401);
   });
 
+  it('a used link with a valid session cookie or Basic auth still opens the viewer (no 401); an unknown token too', async () => {
+    const link = receiver().viewerUrl();
+    const { cookie } = await signIn(link);
+    for (const headers of [{ cookie }, { authorization: basicAuth('pk-lf-gate', SECRET) }] as Record<string, string>[]) {
+      const again = await rawGet(link, headers);
+      expect(again.statusCode).toBe(303);
+      expect(again.headers.location).toBe('/');
+      expect(again.headers['set-cookie']).toBeUndefined();
+      expect((await rawGet(`${receiver().url}/?token=made-up`, headers)).statusCode).toBe(303);
+    }
+    expect((await signIn(link)).response.statusCode).toBe(401);
+  });
+
+  it('only a GET uses a link up: a HEAD (a link preview) or a POST leaves it working', async () => {
+    const link = receiver().viewerUrl();
+    for (const method of ['HEAD', 'POST', 'PUT', 'OPTIONS']) {
+      const response = await fetch(link, { method, redirect: 'manual' });
+      expect(response.status, method).not.toBe(303);
+      expect(response.headers.get('set-cookie'), method).toBeNull();
+    }
+    expect((await signIn(link)).response.statusCode).toBe(303);
+    expect((await signIn(link)).response.statusCode).toBe(401);
+  });
+
   it('each call gives a new link; only the last 32 unused links are kept', async () => {
     const links = Array.from({ length: 33 }, () => receiver().viewerUrl());
     expect(new Set(links).size).toBe(33);

@@ -22,7 +22,8 @@ export function isGatedPath(pathname: string): boolean {
 /**
  * Access to the viewer and the read API when the receiver has keys configured: Basic auth with the public and secret
  * key, or a session cookie (HttpOnly, SameSite=Strict) obtained by opening a one-time link `/?token=...`. Each token
- * works once; a used, unknown or dropped token gets 401.
+ * works once, and only a GET uses it up; a used, unknown or dropped token gets 401 unless the request is signed in
+ * (cookie or Basic auth) already.
  */
 export class ViewerGate {
   private readonly tokens = new Set<string>();
@@ -45,28 +46,39 @@ export class ViewerGate {
   admit(req: IncomingMessage, res: ServerResponse, url: URL): boolean {
     if (!isGatedPath(url.pathname)) return true;
     const token = url.pathname === '/' ? url.searchParams.get('token') : null;
-    if (token !== null) {
-      if (!this.tokens.delete(token)) {
+    // Only a GET opens a link: a HEAD from a chat app's link preview, or any other method, leaves the token unused.
+    const opensLink = token !== null && req.method === 'GET';
+    if (this.hasSession(req.headers.cookie) || (req.headers.authorization !== undefined && checkBasicAuth(req.headers.authorization, this.keys).ok)) {
+      if (!opensLink) return true;
+      // Signed in already: the link is spent all the same, and leaves the address bar.
+      this.tokens.delete(token!);
+      this.redirectHome(res);
+      return false;
+    }
+    if (opensLink) {
+      if (!this.tokens.delete(token!)) {
         this.deny(res, url.pathname, 'This link was already used or is not valid: each viewer link opens the viewer once. Sign in with the public and secret key, or print a new link.');
         return false;
       }
       const session = randomBytes(24).toString('base64url');
       remember(this.sessions, session, MAX_SESSIONS);
-      // Redirect so the used token leaves the address bar and the history.
-      res.writeHead(303, {
-        location: '/',
-        'set-cookie': `${this.cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`,
-        'cache-control': 'no-store',
-        'referrer-policy': 'no-referrer',
-        'content-length': 0,
-      });
-      res.end();
+      this.redirectHome(res, `${this.cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`);
       return false;
     }
-    if (this.hasSession(req.headers.cookie)) return true;
-    if (req.headers.authorization !== undefined && checkBasicAuth(req.headers.authorization, this.keys).ok) return true;
     this.deny(res, url.pathname, 'The receiver has keys configured: sign in with the public key as user name and the secret key as password, or open the one-time link the receiver printed.');
     return false;
+  }
+
+  /** Redirects to `/` so a link's token leaves the address bar and the history; sets the session cookie if given. */
+  private redirectHome(res: ServerResponse, cookie?: string): void {
+    res.writeHead(303, {
+      location: '/',
+      ...(cookie === undefined ? {} : { 'set-cookie': cookie }),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-length': 0,
+    });
+    res.end();
   }
 
   private hasSession(cookieHeader: string | undefined): boolean {
