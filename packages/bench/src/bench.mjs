@@ -249,7 +249,7 @@ async function flushLatency() {
       await Child.start('flush', name, {
         receiverUrl: receiver.url,
         // Our flush has a deadline (2.5 s by default); the official one has none: give ours room, so both measure a full delivery.
-        options: { processor: official ? { flushInterval: 1800 } : { maxQueueSize: queue, flushInterval: 1800, flushOnExit: false, flushTimeoutMs: 120_000 } },
+        options: { processor: official ? { flushInterval: 600 } : { maxQueueSize: queue, flushInterval: 600, flushOnExit: false, flushTimeoutMs: 120_000 } },
         env: official ? { OTEL_BSP_MAX_QUEUE_SIZE: String(queue) } : {},
       }),
     );
