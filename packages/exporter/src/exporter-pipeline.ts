@@ -145,7 +145,11 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
   const maskForOtlp = (spans: readonly ReadableSpan[]) => carryTraceUpdates(spans.map(otlpView));
 
   const deadLetterFile = config.deadLetterPath === undefined ? undefined : new DeadLetterFile(config.deadLetterPath, config.deadLetterMaxBytes, log);
-  const spool = openSpool(config, breaker, log);
+  const route = new TransportRoute(config.transport, config.baseUrl, log);
+  // A spool resend can be the first to meet a server upgraded to v4 during an outage: new spans follow it to OTLP.
+  const spool = openSpool(config, breaker, log, (reason) => {
+    if (route.shouldSwitch('ingestion', reason)) route.switchFrom('ingestion', reason);
+  });
   const deadLetter = new DeadLetter({
     spool,
     onDrop: config.onDrop,
@@ -180,7 +184,6 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     : undefined;
   const media = uploader ? new MediaStage({ maxMediaBytes: config.maxMediaBytes, uploader, stats, log }) : undefined;
 
-  const route = new TransportRoute(config.transport, config.baseUrl, log);
   const budget = new MemoryBudget(config.maxBufferedBytes);
   const delivery = new SpanDelivery({
     config,

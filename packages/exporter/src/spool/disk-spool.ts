@@ -23,6 +23,8 @@ export interface DiskSpoolOptions {
   onAccepted(): void;
   /** The exporter's circuit breaker: while it is open, resends go out only as its probes. */
   circuit?: ResumeCircuit;
+  /** Told when the server refuses traces on the legacy path: the exporter's `auto` route switches to OTLP. */
+  onLegacyRefused?: (reason: string) => void;
 }
 
 /** What `stats()` shows of the spool. */
@@ -57,7 +59,7 @@ export class DiskSpool {
       this.counters,
       options.log,
     );
-    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend, onAccepted: options.onAccepted, ...(options.circuit && { circuit: options.circuit }) });
+    this.resumer = new SpoolResumer({ dir, writer: this.writer, counters: this.counters, log: options.log, sender: options.sender, canSend: options.canSend, onAccepted: options.onAccepted, ...(options.circuit && { circuit: options.circuit }), ...(options.onLegacyRefused && { onLegacyRefused: options.onLegacyRefused }) });
   }
 
   /**

@@ -8,7 +8,12 @@ import { DiskSpool } from './disk-spool.js';
 const RESEND_RETRIES = 2;
 
 /** The exporter's spool for its config, or undefined when none is configured or the directory is unusable. */
-export function openSpool(config: ResolvedExporterConfig, breaker: CircuitBreaker, log: ComponentLogger): DiskSpool | undefined {
+export function openSpool(
+  config: ResolvedExporterConfig,
+  breaker: CircuitBreaker,
+  log: ComponentLogger,
+  onLegacyRefused?: (reason: string) => void,
+): DiskSpool | undefined {
   if (config.spoolDir === undefined) return undefined;
   const sender = new ReplaySender(
     {
@@ -37,6 +42,7 @@ export function openSpool(config: ResolvedExporterConfig, breaker: CircuitBreake
     canSend: () => !breaker.refusesNow(),
     onAccepted: () => breaker.record('success', false),
     circuit: breaker,
+    ...(onLegacyRefused && { onLegacyRefused }),
   });
   if (!spool) sender.shutdown();
   return spool;

@@ -34,6 +34,8 @@ export interface ResumerOptions {
    * pace; once it has closed again after a failed round (the server answers), that round's back-off is cut short.
    */
   circuit?: ResumeCircuit;
+  /** Told when the server refuses traces on the legacy path (`reason`), so the exporter's own `auto` route can follow. */
+  onLegacyRefused?: (reason: string) => void;
   /** How often the directory is looked at. */
   tickMs?: number;
   /** Records per request group. */
@@ -93,7 +95,7 @@ export class SpoolResumer {
   private readonly opts: Required<ResumerOptions>;
 
   constructor(options: ResumerOptions) {
-    this.opts = { onAccepted: () => undefined, circuit: ALWAYS_CLOSED, tickMs: 1_000, chunkRecords: 200, dutyCycle: 0.25, maxBackoffMs: 30_000, sealIdleMs: 1_000, ...options };
+    this.opts = { onAccepted: () => undefined, onLegacyRefused: () => undefined, circuit: ALWAYS_CLOSED, tickMs: 1_000, chunkRecords: 200, dutyCycle: 0.25, maxBackoffMs: 30_000, sealIdleMs: 1_000, ...options };
   }
 
   start(): void {
@@ -216,6 +218,7 @@ export class SpoolResumer {
         // The server takes traces only over OTLP now (e.g. upgraded to v4 during the outage): the rest of this
         // segment, this chunk included, goes there instead (what was accepted here is sent again: ids are stable).
         this.legacyRefused = true;
+        this.opts.onLegacyRefused(rejected.find(([reason]) => LEGACY_REFUSED.has(reason))![0]);
         log.once('info', 'spool-legacy-refused', `the server refuses traces on the legacy ingestion endpoint (${rejected.map(([reason]) => reason).join(', ')}): spooled legacy events are sent to the OTLP endpoint instead`);
         records = [...records.slice(0, done), ...this.converted(records.slice(done))];
         this.progress.set(segment.path, { done, converted: true });

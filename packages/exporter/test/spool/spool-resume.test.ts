@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DroppedEvent } from '../../src/index.js';
+import { startTestReceiver } from '@otel-langfuse/test-support';
 import { exporterFor, exportSpans, makeSpans, useExporterTestBed } from '../helpers.js';
 import { listSegments } from '../../src/spool/segment-names.js';
 import { frameRecord } from '../../src/spool/spool-record.js';
@@ -82,6 +83,28 @@ describe('the spool, exporter to receiver', () => {
     expect(bed.logs().text().match(/torn or fail their checksum/g)).toHaveLength(1);
     expect(observationIds().sort()).toEqual(spans.map((s) => s.spanContext().spanId).sort());
     await second.shutdown();
+  }, 60_000);
+
+  it("transport 'auto': a spool resend that meets a v4 server switches the exporter's route to OTLP, with no new traffic", async () => {
+    const receiver = bed.receiver();
+    receiver.faults.push({ status: 503, times: 10_000 });
+    const spoolDir = newDir();
+    const first = exporterFor(receiver, { transport: 'auto', maxRetries: 0, spoolDir });
+    const spans = makeSpans(5);
+    await exportSpans(first, spans);
+    await first.shutdown();
+    expect(first.stats().spooled).toBeGreaterThan(0);
+    const v4 = await startTestReceiver({ mode: 'v4-events-only' });
+    try {
+      const second = exporterFor(v4, { transport: 'auto', spoolDir });
+      expect(second.stats().transport).toBe('ingestion');
+      await until(() => second.stats().resumed > 0 && readdirSync(spoolDir).length === 0);
+      expect(second.stats().transport).toBe('otlp');
+      expect(v4.stats().otlpSpans).toBe(spans.length);
+      await second.shutdown();
+    } finally {
+      await v4.close();
+    }
   }, 60_000);
 
   it('an unusable directory: one warning, no spool, exporting unchanged', async () => {
