@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { injectTraceContext, langfuse, setupLangfuse, withJobTrace } from '@otel-langfuse/tracing';
 import { QUEUE_NAME, redisConnection } from './job-queue.mjs';
+import { exitOnShutdown } from './service-lifetime.mjs';
 
 const tracing = setupLangfuse({ serviceName: 'gateway' });
 const workerUrl = process.env.WORKER_URL;
@@ -40,6 +41,7 @@ function askOverHttp(trace, question) {
       headers: injectTraceContext({ 'content-type': 'application/json' }),
       body: JSON.stringify({ question }),
     });
+    if (!response.ok) throw new Error(`the worker answered HTTP ${response.status}`);
     const result = await response.json();
     span.update({ output: result });
     return result;
@@ -50,11 +52,20 @@ const server = http.createServer((req, res) =>
   langfuse.trace({ name: 'ask', userId: 'user-42', sessionId: 'session-7', tags: ['demo'] }, async (trace) => {
     const question = new URL(req.url ?? '/', 'http://localhost').searchParams.get('q') ?? 'What is OpenTelemetry?';
     trace.update({ input: { question } });
-    const { answer } = await (jobs ? askThroughQueue(trace, question) : askOverHttp(trace, question));
-    trace.event({ name: 'answer-ready', metadata: { chars: answer.length } });
-    trace.update({ output: { answer } });
-    res.writeHead(200, { 'content-type': 'application/json', 'x-trace-id': trace.id });
-    res.end(JSON.stringify({ answer }));
+    try {
+      const { answer } = await (jobs ? askThroughQueue(trace, question) : askOverHttp(trace, question));
+      trace.event({ name: 'answer-ready', metadata: { chars: answer.length } });
+      trace.update({ output: { answer } });
+      res.writeHead(200, { 'content-type': 'application/json', 'x-trace-id': trace.id });
+      res.end(JSON.stringify({ answer }));
+    } catch (error) {
+      // The worker failed, timed out or is unreachable: the caller gets a 502, the gateway keeps serving. The span
+      // that failed records the error in the trace.
+      const message = `the worker gave no answer: ${error?.message ?? error}`;
+      trace.update({ level: 'ERROR', statusMessage: message, output: { error: message } });
+      res.writeHead(502, { 'content-type': 'application/json', 'x-trace-id': trace.id });
+      res.end(JSON.stringify({ error: message }));
+    }
   }),
 );
 
@@ -62,9 +73,8 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   console.log(JSON.stringify({ ready: `http://127.0.0.1:${server.address().port}` }));
 });
 
-process.once('SIGTERM', () => {
+exitOnShutdown(async () => {
   server.close();
-  void Promise.allSettled([jobs?.events.close(), jobs?.queue.close()])
-    .then(() => tracing.shutdown())
-    .finally(() => process.exit(0));
+  await Promise.allSettled([jobs?.events.close(), jobs?.queue.close()]);
+  await tracing.shutdown();
 });

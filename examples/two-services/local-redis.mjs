@@ -28,23 +28,47 @@ function pong(port) {
   });
 }
 
-/** `{ port, stop() }` of a redis-server started for this run, or `{ off: why not }`. */
+/** The last line a stream printed (kept short), read as it goes so the pipe never fills. */
+function lastLine(stream) {
+  let last = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = chunk.split('\n').map((line) => line.trim()).filter(Boolean);
+    if (lines.length > 0) last = lines.at(-1).slice(0, 200);
+  });
+  return () => last;
+}
+
+/**
+ * `{ port, pid, stop() }` of a redis-server started for this run, or `{ off: why not }`. `stop()` kills it and
+ * resolves once it has exited; the caller calls it on every way out (the demo: finally and its signal handlers).
+ */
 export async function startLocalRedis() {
   if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return { off: 'redis-server is not installed' };
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   child.once('error', () => undefined);
-  const stop = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+  const stderr = lastLine(child.stderr);
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
   };
-  process.once('exit', stop);
+  let ended;
+  void exited.then((how) => (ended = how));
   const deadline = Date.now() + READY_WITHIN_MS;
   while (!(await pong(port))) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      stop();
+    if (ended !== undefined) {
+      const how = ended.signal ? `signal ${ended.signal}` : `code ${ended.code}`;
+      return { off: `redis-server exited at once (${how})${stderr() ? `: ${stderr()}` : ''}` };
+    }
+    if (Date.now() > deadline) {
+      await stop();
       return { off: `redis-server did not answer on 127.0.0.1:${port} within ${READY_WITHIN_MS / 1000} s` };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return { port, stop };
+  return { port, pid: child.pid, stop };
 }

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { continueJobTrace, continueTrace, langfuse, setupLangfuse } from '@otel-langfuse/tracing';
 import { QUEUE_NAME, redisConnection } from './job-queue.mjs';
+import { exitOnShutdown } from './service-lifetime.mjs';
 
 const tracing = setupLangfuse({ serviceName: 'worker' });
 
@@ -36,10 +37,15 @@ const server = http.createServer((req, res) =>
       req.on('data', (chunk) => (data += chunk));
       req.on('end', () => resolve(data));
     });
-    const { question } = JSON.parse(body || '{}');
-    const text = await answer('worker: answer', question);
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ answer: text }));
+    try {
+      const { question } = JSON.parse(body || '{}');
+      const text = await answer('worker: answer', question);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ answer: text }));
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(error?.message ?? error) }));
+    }
   }),
 );
 
@@ -61,9 +67,8 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 });
 
 // The SIGTERM pattern: stop taking requests and jobs, deliver what is queued, then exit.
-process.once('SIGTERM', () => {
+exitOnShutdown(async () => {
   server.close();
-  void Promise.allSettled([jobWorker?.close()])
-    .then(() => tracing.shutdown())
-    .finally(() => process.exit(0));
+  await Promise.allSettled([jobWorker?.close()]);
+  await tracing.shutdown();
 });
