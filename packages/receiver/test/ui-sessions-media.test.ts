@@ -88,3 +88,21 @@ describe('media in the viewer API', () => {
     }
   });
 });
+
+describe('ids named like properties of Object (__proto__, constructor)', () => {
+  it('trace-views rolls them up under their own ids, and lists no media for references to such ids', async () => {
+    await ingest(receiver(), [
+      traceCreate({ id: 'proto-ids', input: `${mediaReference('constructor', 'image/png')} ${mediaReference('__proto__', 'image/png')}` }),
+      generationCreate({ id: '__proto__', traceId: 'proto-ids', usageDetails: { input: 3, output: 4 } }),
+      generationCreate({ id: 'constructor', traceId: 'proto-ids', parentObservationId: '__proto__', usageDetails: { input: 1, output: 1 } }),
+    ]);
+    const response = await fetch(`${receiver().url}/api/receiver/trace-views/proto-ids`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    const view = JSON.parse(text) as TraceView;
+    expect(Object.keys(view.rollups.observations).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(view.rollups.observations, '__proto__')?.value).toMatchObject({ own: { tokens: 7 }, subtree: { tokens: 9 } });
+    expect(view.rollups.observations['constructor']).toMatchObject({ own: { tokens: 2 }, subtree: { tokens: 2 } });
+    expect(Object.keys(view.media)).toEqual([]);
+  });
+});

@@ -131,7 +131,8 @@ function traceReply(encodedId: string, source: ReadApiSource, withRollups: boole
   if (trace === undefined) return messageReply(404, `Trace not found: ${traceId}`);
   if (!withRollups) return jsonReply(200, trace);
   const priced = source.priceTrace?.(trace) ?? { trace, derivedCostIds: [] };
-  const media: Record<string, MediaSummary> = {};
+  // Ids come from the events: `__proto__` or `constructor` must be plain keys.
+  const media: Record<string, MediaSummary> = Object.create(null) as Record<string, MediaSummary>;
   for (const mediaId of mediaIdsIn([trace.trace, trace.observations])) {
     const record = source.mediaRecord?.(mediaId);
     if (record) media[mediaId] = { contentType: record.contentType, contentLength: record.contentLength, stored: record.bytes !== undefined };

@@ -22,7 +22,8 @@ export interface TraceRollups {
 
 /** Sums tokens and cost up the observation tree, so a root shows what its generations used. No cost is invented. */
 export function rollUp(trace: Pick<AssembledTrace, 'observations'>): TraceRollups {
-  const observations: Record<string, ObservationRollup> = {};
+  // Ids come from the events: `__proto__` or `constructor` must be plain keys.
+  const observations: Record<string, ObservationRollup> = Object.create(null) as Record<string, ObservationRollup>;
   const visit = (node: ObservationNode): UsageTotals => {
     const own = ownTotals(node.observation);
     const subtree = node.children.map(visit).reduce(add, { ...own });
