@@ -26,8 +26,13 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
     await receiver?.close();
   });
 
-  async function open(path: string): Promise<Page> {
+  /**
+   * A page at `path`. `bypassCsp` for the XSS tests: the page's Content-Security-Policy would block an injected inline
+   * handler anyway, so they turn it off to test that the page never builds markup from data.
+   */
+  async function open(path: string, bypassCsp = false): Promise<Page> {
     const page = await watchedPage(browser, receiver.url, problems);
+    if (bypassCsp) await page.setBypassCSP(true);
     await page.goto(`${receiver.url}${path}`);
     return page;
   }
@@ -38,7 +43,7 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
       traceCreate({ id: 's-first', name: 'first', sessionId: XSS, timestamp: '2024-05-01T10:00:00.000Z' }),
       traceCreate({ id: 's-other', name: 'other', sessionId: 'another', timestamp: '2024-05-01T10:01:00.000Z' }),
     ]);
-    const page = await open('/');
+    const page = await open('/', true);
     await page.waitForSelector('tr[data-trace-id="s-first"] a.session', { timeout: 15_000 });
     await page.click('tr[data-trace-id="s-first"] a.session');
     await page.waitForSelector('.session-header', { timeout: 15_000 });
@@ -82,17 +87,48 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
         output: `heard ${mediaReference('no-such-audio', 'audio/wav')} and ${forged}`,
       }),
     ]);
-    const page = await open('/#/trace/media-trace');
+    const page = await open('/#/trace/media-trace', true);
     await page.waitForFunction(`[...document.querySelectorAll('.detail-pane img')].some((img) => img.complete && img.naturalWidth === 4)`, { timeout: 15_000 });
-    // The conversation is shown; the raw JSON beside it (hidden until toggled) renders the same references.
+    // The conversation is shown; the raw JSON beside it (hidden until toggled) renders the same references. Images are
+    // counted in both, so an image made from the forged reference anywhere in the pane would show.
     const detail = await page.$eval('.detail-pane', (pane) => ({
-      images: [...pane.querySelectorAll('img')]
-        .filter((img) => img.closest('.raw') === null).map((img) => [img.getAttribute('src'), img.getAttribute('alt'), (img as unknown as { naturalHeight: number }).naturalHeight]),
+      images: [...pane.querySelectorAll('img')].map((img) => [img.getAttribute('src'), img.getAttribute('alt'), img.closest('.raw') === null]),
       chips: [...pane.querySelectorAll('.media-chip')].filter((chip) => chip.closest('.raw') === null).map((chip) => chip.textContent),
     }));
-    expect(detail.images).toEqual([[`/api/receiver/media/${mediaId}`, `image/png ${png.length} B`, 3]]);
+    const image = [`/api/receiver/media/${mediaId}`, `image/png ${png.length} B`];
+    expect(detail.images).toEqual([[...image, true], [...image, false]]);
     expect(detail.chips).toEqual(['[audio/wav, not stored here]', '[image/png, not stored here]']);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await page.close();
+  }, 60_000);
+
+  it('a reference to a media id named like a property of Object (constructor, __proto__) is an unknown media chip', async () => {
+    await ingest(receiver, [
+      traceCreate({
+        id: 'proto-media',
+        metadata: { refs: ['constructor', '__proto__', 'toString'].map((id) => mediaReference(id, 'image/png')).join(' ') },
+      }),
+    ]);
+    const page = await open('/#/trace/proto-media');
+    await page.waitForSelector('.detail-pane .media-chip', { timeout: 15_000 });
+    const chips = await page.$eval('.detail-pane', (pane) => [...pane.querySelectorAll('.media-chip')].map((chip) => chip.textContent));
+    expect(chips).toEqual(Array.from({ length: 3 }, () => '[image/png, not stored here]'));
+    expect(await page.$$eval('.detail-pane img', (images) => images.length)).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it('cuts a long string in the JSON view even when it holds media references, keeping a reference across the cut whole', async () => {
+    const png = solidPng(2, 2, [10, 200, 10]);
+    const mediaId = await storeMedia(receiver, png, 'image/png', 'long-media');
+    const long = `${'a'.repeat(9_950)}${mediaReference(mediaId, 'image/png')}${'b'.repeat(3_000_000)}`;
+    await ingest(receiver, [traceCreate({ id: 'long-media', metadata: { long } })]);
+    const page = await open('/#/trace/long-media');
+    // The image is below 9,950 characters of text: loaded lazily, so only its element is checked.
+    await page.waitForSelector(`.detail-pane .json-string img[src="/api/receiver/media/${mediaId}"]`, { timeout: 15_000 });
+    const strings = await page.$$eval('.detail-pane .json-string', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(strings).toHaveLength(1);
+    expect(strings[0]!.length).toBeLessThan(10_100);
+    expect(strings[0]).toMatch(new RegExp(`^a{9950}… \\(${long.length} characters\\)$`));
     await page.close();
   }, 60_000);
 

@@ -26,14 +26,19 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
     await receiver?.close();
   });
 
-  async function open(path: string): Promise<Page> {
+  /**
+   * A page at `path`. `bypassCsp` for the XSS tests: the page's Content-Security-Policy would block an injected inline
+   * handler anyway, so they turn it off to test that the page never builds markup from data.
+   */
+  async function open(path: string, bypassCsp = false): Promise<Page> {
     const page = await watchedPage(browser, receiver.url, problems);
+    if (bypassCsp) await page.setBypassCSP(true);
     await page.goto(`${receiver.url}${path}`);
     return page;
   }
 
   it('lists a trace that arrives while the page is open, its XSS name as text', async () => {
-    const page = await open('/');
+    const page = await open('/', true);
     await page.waitForFunction(`document.getElementById('live')?.textContent === 'live'`, { timeout: 15_000 });
     await ingest(receiver, [
       traceCreate({ id: 'live-xss', name: XSS, userId: 'mallory', tags: ['<b>tag</b>'] }),
@@ -63,7 +68,7 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
   }, 60_000);
 
   it('shows the tree with rolled-up totals and a selected generation as a conversation, XSS as text', async () => {
-    const page = await open('/#/trace/live-xss');
+    const page = await open('/#/trace/live-xss', true);
     await page.waitForSelector('.tree-row[data-observation-id="gen"]', { timeout: 15_000 });
     expect(await page.$eval('.tree-row[data-observation-id="root"] .totals', (node) => node.textContent)).toBe('42 tok · $0.5000');
     await page.click('.tree-row[data-observation-id="gen"]');

@@ -1,5 +1,5 @@
 import { el } from './dom.js';
-import { hasMedia, textWithMedia } from './media-view.js';
+import { cutKeepingMedia, hasMedia, textWithMedia } from './media-view.js';
 
 const OPEN_DEPTH = 2;
 const MAX_STRING = 10_000;
@@ -29,9 +29,10 @@ function node(value, depth) {
 
 function leaf(value) {
   if (typeof value === 'string') {
-    if (hasMedia(value)) return el('span', { class: 'json-string' }, textWithMedia(value));
-    const text = value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}… (${value.length} characters)` : value;
-    return el('span', { class: 'json-string' }, text);
+    // Cut long strings, media references in them or not, without breaking a reference in two.
+    const text = cutKeepingMedia(value, MAX_STRING);
+    const rest = text.length < value.length ? `… (${value.length} characters)` : null;
+    return el('span', { class: 'json-string' }, hasMedia(text) ? textWithMedia(text) : text, rest);
   }
   return el('span', { class: `json-${value === null ? 'null' : typeof value}` }, String(value));
 }

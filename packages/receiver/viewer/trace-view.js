@@ -77,7 +77,7 @@ export function renderTrace(main, traceId, initialSelection) {
       if (placed.has(o.id)) return;
       placed.add(o.id);
       const kids = children.get(o.id) ?? [];
-      const rollup = rollups.observations[o.id];
+      const rollup = ownValue(rollups.observations, o.id);
       const left = ((timeMs(o.startTime) ?? start) - start) / span;
       const end = o.endTime ? timeMs(o.endTime) : undefined;
       const width = end === undefined ? 1 - left : (end - (timeMs(o.startTime) ?? start)) / span;
@@ -145,7 +145,7 @@ export function renderTrace(main, traceId, initialSelection) {
     }
     const o = trace.observations.find((candidate) => candidate.id === selected);
     if (!o) return el('p', { class: 'muted' }, 'Select an observation.');
-    const rollup = rollups.observations[o.id];
+    const rollup = ownValue(rollups.observations, o.id);
     const ttft = o.completionStartTime ? (timeMs(o.completionStartTime) ?? 0) - (timeMs(o.startTime) ?? 0) : undefined;
     return el(
       'div',
@@ -250,4 +250,9 @@ function scoresBlock(scores) {
     el('h3', {}, 'Scores'),
     el('ul', { class: 'scores' }, scores.map((s) => el('li', {}, el('b', {}, s.name), ` = ${s.value}`, s.comment ? ` — ${s.comment}` : ''))),
   );
+}
+
+/** `object[key]` when it is the object's own (ids come from the events: `constructor` is not Object's). */
+function ownValue(object, key) {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
 }
