@@ -2,6 +2,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { LangfuseExporterOptions } from './config/exporter-options.js';
 import { resolveExporterConfig } from './config/resolve-exporter-config.js';
+import { isFlushing } from './flush-scope.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
 import { settlesWithin, splitDeadline, timeoutOf, type FlushOptions } from './delivery/flush-deadline.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
@@ -152,8 +153,9 @@ export class LangfuseSpanExporter implements SpanExporter {
       const refused = pipeline.delivery.refuseNow(spans);
       if (refused) return done(refused);
       const deadline = Date.now() + pipeline.config.exportTimeoutMs;
-      // export() runs inside the span.end() that filled the batch: do the work on a later turn of the event loop.
-      const task = new Promise<void>((resolve) => setImmediate(resolve))
+      // export() may run inside the span.end() that filled the batch: then the work waits for a later turn of the
+      // event loop. Called by a flush (see duringFlush), it starts on the next microtask.
+      const task = (isFlushing(this) ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve)))
         .then(() => pipeline.delivery.deliver(spans, deadline))
         .then(done, (error: unknown) => done(pipeline.delivery.failed(error, spans)));
       this.inFlight.track(task);
