@@ -106,6 +106,22 @@ describe('derived costs in the viewer API', () => {
   });
 });
 
+describe('model names tested against a pattern', () => {
+  const receiver = useReceiver({ modelPrices: [{ match: '^m+$', prices: { input: 1e-6 } }, { model: 'n'.repeat(300), prices: { input: 2e-6 } }] });
+
+  it('are at most 256 characters: a longer name matches no pattern (a regex never runs on a huge name), an exact name still matches', async () => {
+    await ingest(receiver(), [
+      traceCreate({ id: 'long-models' }),
+      generationCreate({ id: 'at-limit', traceId: 'long-models', model: 'm'.repeat(256), usageDetails: { input: 10 }, costDetails: undefined }),
+      generationCreate({ id: 'over-limit', traceId: 'long-models', model: 'm'.repeat(257), usageDetails: { input: 10 }, costDetails: undefined }),
+      generationCreate({ id: 'huge', traceId: 'long-models', model: 'm'.repeat(100_000), usageDetails: { input: 10 }, costDetails: undefined }),
+      generationCreate({ id: 'exact', traceId: 'long-models', model: 'N'.repeat(300), usageDetails: { input: 10 }, costDetails: undefined }),
+    ]);
+    const view = (await (await fetch(`${receiver().url}/api/receiver/trace-views/long-models`)).json()) as TraceView;
+    expect([...view.derivedCostIds].sort()).toEqual(['at-limit', 'exact']);
+  });
+});
+
 describe('--prices', () => {
   const dir = mkdtempSync(join(tmpdir(), 'receiver-prices-'));
 

@@ -16,6 +16,8 @@ interface CompiledPrice {
 }
 
 const MAX_PATTERN_LENGTH = 500;
+/** Model names come from the events: a longer one is tested against no pattern, so a user's regex never runs on megabytes. */
+export const MAX_MATCHED_MODEL_LENGTH = 256;
 
 /**
  * Reads a price table: `{ "models": [entry, ...] }` or a bare array. An entry is `{ model | match, prices: {...} }`,
@@ -55,7 +57,8 @@ export class PriceTable {
       const where = `price table entry ${index}`;
       const pattern = entry.match === undefined ? undefined : compilePattern(entry.match, where);
       const exact = entry.model?.toLowerCase();
-      return { test: (model) => (exact !== undefined && model.toLowerCase() === exact) || (pattern?.test(model) ?? false), prices: entry.prices };
+      const matches = (model: string): boolean => pattern !== undefined && model.length <= MAX_MATCHED_MODEL_LENGTH && pattern.test(model);
+      return { test: (model) => (exact !== undefined && model.toLowerCase() === exact) || matches(model), prices: entry.prices };
     });
   }
 
