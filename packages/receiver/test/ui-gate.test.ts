@@ -119,6 +119,22 @@ describe('the viewer gate with keys configured', () => {
     expect((await signIn(link)).response.statusCode).toBe(401);
   });
 
+  it('a live feed ends when its session is dropped from the 64 kept; then the cookie gets 401', async () => {
+    const { cookie } = await signIn(receiver().viewerUrl());
+    const live = await rawGet(`${receiver().url}/api/receiver/live`, { cookie });
+    expect(live.statusCode).toBe(200);
+    const ended = new Promise<void>((resolve) => live.once('close', resolve));
+    let open = true;
+    void ended.then(() => (open = false));
+    for (let i = 0; i < 63; i++) expect((await signIn(receiver().viewerUrl())).response.statusCode).toBe(303);
+    // 64 sessions: this one is still kept, and its feed still open.
+    expect((await fetch(`${receiver().url}/api/receiver/trace-rows`, { headers: { cookie } })).status).toBe(200);
+    expect(open).toBe(true);
+    expect((await signIn(receiver().viewerUrl())).response.statusCode).toBe(303);
+    await ended;
+    expect((await fetch(`${receiver().url}/api/receiver/trace-rows`, { headers: { cookie } })).status).toBe(401);
+  });
+
   it('each call gives a new link; only the last 32 unused links are kept', async () => {
     const links = Array.from({ length: 33 }, () => receiver().viewerUrl());
     expect(new Set(links).size).toBe(33);

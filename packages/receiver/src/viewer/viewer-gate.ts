@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBasicAuth, type ApiKeys } from '../http/auth.js';
 import { jsonReply, sendReply, textReply } from '../http/http-reply.js';
+import { VIEWER_LIVE_PATH } from './trace-viewer.js';
 
 // A browser keeps the last few links it was given and a handful of tabs; anything older is dropped, not kept forever.
 const MAX_OPEN_TOKENS = 32;
@@ -28,6 +29,8 @@ export function isGatedPath(pathname: string): boolean {
 export class ViewerGate {
   private readonly tokens = new Set<string>();
   private readonly sessions = new Set<string>();
+  /** Open live feeds by the session that opened them: ended when their session is dropped. */
+  private readonly liveStreams = new Map<string, Set<ServerResponse>>();
 
   constructor(
     private readonly keys: ApiKeys,
@@ -48,7 +51,9 @@ export class ViewerGate {
     const token = url.pathname === '/' ? url.searchParams.get('token') : null;
     // Only a GET opens a link: a HEAD from a chat app's link preview, or any other method, leaves the token unused.
     const opensLink = token !== null && req.method === 'GET';
-    if (this.hasSession(req.headers.cookie) || (req.headers.authorization !== undefined && checkBasicAuth(req.headers.authorization, this.keys).ok)) {
+    const session = this.sessionOf(req.headers.cookie);
+    if (session !== undefined && url.pathname === VIEWER_LIVE_PATH) this.tieToSession(session, res);
+    if (session !== undefined || (req.headers.authorization !== undefined && checkBasicAuth(req.headers.authorization, this.keys).ok)) {
       if (!opensLink) return true;
       // Signed in already: the link is spent all the same, and leaves the address bar.
       this.tokens.delete(token!);
@@ -60,9 +65,10 @@ export class ViewerGate {
         this.deny(res, url.pathname, 'This link was already used or is not valid: each viewer link opens the viewer once. Sign in with the public and secret key, or print a new link.');
         return false;
       }
-      const session = randomBytes(24).toString('base64url');
-      remember(this.sessions, session, MAX_SESSIONS);
-      this.redirectHome(res, `${this.cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`);
+      const newSession = randomBytes(24).toString('base64url');
+      const dropped = remember(this.sessions, newSession, MAX_SESSIONS);
+      if (dropped !== undefined) this.endLiveStreams(dropped);
+      this.redirectHome(res, `${this.cookieName()}=${newSession}; HttpOnly; SameSite=Strict; Path=/`);
       return false;
     }
     this.deny(res, url.pathname, 'The receiver has keys configured: sign in with the public key as user name and the secret key as password, or open the one-time link the receiver printed.');
@@ -81,14 +87,33 @@ export class ViewerGate {
     res.end();
   }
 
-  private hasSession(cookieHeader: string | undefined): boolean {
-    if (cookieHeader === undefined) return false;
+  /** The live session the request's cookie names, if any. */
+  private sessionOf(cookieHeader: string | undefined): string | undefined {
+    if (cookieHeader === undefined) return undefined;
     const name = this.cookieName();
     for (const part of cookieHeader.split(';')) {
       const eq = part.indexOf('=');
-      if (eq > 0 && part.slice(0, eq).trim() === name && this.sessions.has(part.slice(eq + 1).trim())) return true;
+      const value = part.slice(eq + 1).trim();
+      if (eq > 0 && part.slice(0, eq).trim() === name && this.sessions.has(value)) return value;
     }
-    return false;
+    return undefined;
+  }
+
+  private tieToSession(session: string, res: ServerResponse): void {
+    let streams = this.liveStreams.get(session);
+    if (streams === undefined) this.liveStreams.set(session, (streams = new Set()));
+    streams.add(res);
+    res.on('close', () => {
+      streams.delete(res);
+      if (streams.size === 0 && this.liveStreams.get(session) === streams) this.liveStreams.delete(session);
+    });
+  }
+
+  /** A dropped session signs nothing in any more: its open live feeds end too (EventSource then gets 401). */
+  private endLiveStreams(session: string): void {
+    const streams = this.liveStreams.get(session);
+    this.liveStreams.delete(session);
+    for (const res of streams ?? []) res.end();
   }
 
   private deny(res: ServerResponse, pathname: string, message: string): void {
@@ -97,7 +122,11 @@ export class ViewerGate {
   }
 }
 
-function remember(set: Set<string>, value: string, max: number): void {
+/** Adds the value; returns the oldest one when it had to be dropped to stay within `max`. */
+function remember(set: Set<string>, value: string, max: number): string | undefined {
   set.add(value);
-  if (set.size > max) set.delete(set.values().next().value as string);
+  if (set.size <= max) return undefined;
+  const oldest = set.values().next().value as string;
+  set.delete(oldest);
+  return oldest;
 }
