@@ -125,8 +125,6 @@ const scenarios = {
       const base = process.memoryUsage();
       let peakHeap = base.heapUsed;
       let peakRss = base.rss;
-      let ops = 0;
-      let i = 0;
       const samples = [];
       const sampler = setInterval(() => {
         const m = process.memoryUsage();
@@ -134,20 +132,7 @@ const scenarios = {
         peakRss = Math.max(peakRss, m.rss);
         samples.push([m.heapUsed, m.rss]);
       }, sampleMs);
-      const start = Date.now();
-      await new Promise((resolve) => {
-        const ticker = setInterval(() => {
-          if (Date.now() - start >= durationMs) {
-            clearInterval(ticker);
-            resolve();
-            return;
-          }
-          for (let k = 0; k < opsPerTick; k++) {
-            void c.op(PAYLOADS[i++ % POOL_SIZE]);
-            ops++;
-          }
-        }, tickMs);
-      });
+      const ops = await runAtRate(c, { opsPerTick, tickMs, durationMs });
       clearInterval(sampler);
       const end = process.memoryUsage();
       const last = samples.slice(-Math.max(1, Math.floor(samples.length / 4)));
@@ -185,22 +170,7 @@ const scenarios = {
     }, 250);
     return async ({ phase, opsPerTick, tickMs, durationMs, drainTimeoutMs }) => {
       if (phase === 'outage') {
-        let ops = 0;
-        let i = 0;
-        const start = Date.now();
-        await new Promise((resolve) => {
-          const ticker = setInterval(() => {
-            if (Date.now() - start >= durationMs) {
-              clearInterval(ticker);
-              resolve();
-              return;
-            }
-            for (let k = 0; k < opsPerTick; k++) {
-              void c.op(PAYLOADS[i++ % POOL_SIZE]);
-              ops++;
-            }
-          }, tickMs);
-        });
+        const ops = await runAtRate(c, { opsPerTick, tickMs, durationMs });
         // What the exporter still holds goes where it goes in an outage (the spool, or dropped).
         await c.flush();
         if (dir) await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -230,6 +200,22 @@ const scenarios = {
     };
   },
 };
+
+/** Runs `opsPerTick` traced operations every `tickMs` for `durationMs` without awaiting them; resolves to how many ran. */
+function runAtRate(c, { opsPerTick, tickMs, durationMs }) {
+  let ops = 0;
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const ticker = setInterval(() => {
+      if (Date.now() - start >= durationMs) {
+        clearInterval(ticker);
+        resolve(ops);
+        return;
+      }
+      for (let k = 0; k < opsPerTick; k++) void c.op(PAYLOADS[ops++ % POOL_SIZE]);
+    }, tickMs);
+  });
+}
 
 /** A CPU profile of one phase only (node:inspector), for the export path without the span making around it. */
 async function startProfiler() {
