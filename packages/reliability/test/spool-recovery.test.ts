@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@otel-langfuse/receiver';
 import { runChild, tell, type ChildResult } from './child-app.js';
 import { guardSuite, observe, PUBLIC_KEY, recordFigures, SECRET_KEY, useSuiteReceiver } from './harness.js';
+import type { ExporterStats } from '@otel-langfuse/exporter';
 
 const SUITE = 'spool-recovery';
 guardSuite(SUITE);
@@ -77,15 +78,6 @@ report({ phase: 'drained', left: segments().length, drainMs, stats: handle.stats
 await handle.shutdown();
 `;
 
-interface Stats {
-  spooled: number;
-  resumed: number;
-  spoolBytes: number;
-  evicted: number;
-  corrupt: number;
-  eventsDropped: Record<string, number>;
-  spansDropped?: Record<string, number>;
-}
 interface Memory {
   heapUsed: number;
   rss: number;
@@ -138,8 +130,8 @@ describe('the spool through a long outage, real processes', () => {
     });
     observe(child.stderr);
     expect(child.code, child.stderr).toBe(0);
-    const generated = message<{ produced: number; generateMs: number; spooledBytes: number; stats: Stats }>(child, 'generated')!;
-    const drained = message<{ left: number; drainMs: number; stats: Stats; base: Memory; peak: Memory }>(child, 'drained')!;
+    const generated = message<{ produced: number; generateMs: number; spooledBytes: number; stats: ExporterStats }>(child, 'generated')!;
+    const drained = message<{ left: number; drainMs: number; stats: ExporterStats; base: Memory; peak: Memory }>(child, 'drained')!;
     const spans = generated.produced * (CHILDREN + 1);
     expect(spans).toBe(10_000);
     expect(drained.left).toBe(0);
@@ -201,8 +193,8 @@ describe('the spool through a long outage, real processes', () => {
     });
     observe(child.stderr);
     expect(child.code, child.stderr).toBe(0);
-    const generated = message<{ produced: number; stats: Stats }>(child, 'generated')!;
-    const drained = message<{ left: number; drainMs: number; stats: Stats }>(child, 'drained')!;
+    const generated = message<{ produced: number; stats: ExporterStats }>(child, 'generated')!;
+    const drained = message<{ left: number; drainMs: number; stats: ExporterStats }>(child, 'drained')!;
     expect(drained.left).toBe(0);
     expect(drained.stats).toMatchObject({ evicted: 0, corrupt: 0, spoolBytes: 0 });
     expect(drained.stats.resumed).toBe(drained.stats.spooled);

@@ -6,6 +6,7 @@ import type { TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverMode } from '@otel-langfuse/receiver';
 import { runChild, tell, type ChildResult } from './child-app.js';
 import { ensureBuilt, freePort, guardSuite, observe, PUBLIC_KEY, recordFigures, SECRET_KEY, startReceiver } from './harness.js';
+import type { ExporterStats } from '@otel-langfuse/exporter';
 
 const SUITE = 'spool-transport';
 guardSuite(SUITE);
@@ -64,16 +65,6 @@ report({ phase: 'drained', left: segments().length, stats: handle.stats() });
 await handle.shutdown();
 `;
 
-interface Stats {
-  transport: string;
-  spooled: number;
-  resumed: number;
-  spoolBytes: number;
-  evicted: number;
-  corrupt: number;
-  transport: string;
-  eventsRejected: Record<string, number>;
-}
 const message = <T>(child: ChildResult, phase: string) => child.messages.find((m) => m['phase'] === phase) as T | undefined;
 
 /** How often each observation name was stored, over all the receivers. */
@@ -120,8 +111,8 @@ describe('the spool on both transports, real processes', () => {
     });
     observe(child.stderr);
     expect(child.code, child.stderr).toBe(0);
-    const generated = message<{ produced: number; stats: Stats }>(child, 'generated')!;
-    const drained = message<{ left: number; stats: Stats }>(child, 'drained')!;
+    const generated = message<{ produced: number; stats: ExporterStats }>(child, 'generated')!;
+    const drained = message<{ left: number; stats: ExporterStats }>(child, 'drained')!;
     expect(generated.stats.spooled).toBeGreaterThan(0);
     expect(drained.left).toBe(0);
     expect(drained.stats).toMatchObject({ evicted: 0, corrupt: 0, spoolBytes: 0, transport: 'otlp' });
@@ -167,8 +158,8 @@ describe('the spool on both transports, real processes', () => {
     observe(child.stderr);
     expect(child.code, child.stderr).toBe(0);
     expect(message<{ transport: string }>(child, 'ready')!.transport).toBe('ingestion');
-    const generated = message<{ produced: number; stats: Stats }>(child, 'generated')!;
-    const drained = message<{ left: number; stats: Stats }>(child, 'drained')!;
+    const generated = message<{ produced: number; stats: ExporterStats }>(child, 'generated')!;
+    const drained = message<{ left: number; stats: ExporterStats }>(child, 'drained')!;
     expect(generated.stats.spooled).toBeGreaterThan(0);
     expect(drained.left).toBe(0);
     // The route switched whichever met the v4 server first: new traffic, or a spool resend.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runChild, tell, type ChildResult } from './child-app.js';
 import { guardSuite, observe, PUBLIC_KEY, recordFigures, SECRET_KEY, sleep, useSuiteReceiver } from './harness.js';
+import type { ExporterStats } from '@otel-langfuse/exporter';
 
 const SUITE = 'spool';
 guardSuite(SUITE);
@@ -56,16 +57,8 @@ while (Date.now() < drainEnd && (segments().length > 0 || handle.stats().spoolBy
 report({ phase: 'drained', left: segments().length, stats: handle.stats() });
 `;
 
-interface Stats {
-  spooled: number;
-  resumed: number;
-  spoolBytes: number;
-  evicted: number;
-  corrupt: number;
-  eventsDropped: Record<string, number>;
-}
 
-const message = (child: ChildResult, phase: string) => child.messages.find((m) => m['phase'] === phase) as { produced?: number; left?: number; stats: Stats } | undefined;
+const message = (child: ChildResult, phase: string) => child.messages.find((m) => m['phase'] === phase) as { produced?: number; left?: number; stats: ExporterStats } | undefined;
 
 /** Trace names stored, each with how often. */
 function storedNames(): Map<string, number> {
@@ -235,7 +228,7 @@ report({ phase: 'done', bytes, stats: handle.stats(), elapsed: Date.now() - star
     );
     observe(child.stderr);
     expect(child.code).toBe(0);
-    const done = child.messages.find((m) => m['phase'] === 'done') as { bytes: number; stats: Stats };
+    const done = child.messages.find((m) => m['phase'] === 'done') as { bytes: number; stats: ExporterStats };
     expect(done.stats.evicted).toBeGreaterThan(0);
     expect(done.stats.spooled).toBeGreaterThan(0);
     expect(done.bytes).toBeLessThanOrEqual(262_144);
