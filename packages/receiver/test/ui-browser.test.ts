@@ -96,6 +96,22 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('draws a long chat message cut at 20,000 characters, saying how long it was', async () => {
+    const long = `start ${'a'.repeat(60_000)} end`;
+    await ingest(receiver, [
+      traceCreate({ id: 'long-chat', name: 'long' }),
+      generationCreate({ id: 'long-gen', traceId: 'long-chat', name: 'llm', input: [{ role: 'user', content: long }] }),
+    ]);
+    const page = await open('/#/trace/long-chat?obs=long-gen');
+    await page.waitForSelector('.detail-pane .message .text', { timeout: 15_000 });
+    const text = await page.$eval('.detail-pane .message .text', (node) => node.textContent ?? '');
+    expect(text.startsWith('start ')).toBe(true);
+    expect(text).not.toContain(' end');
+    expect(text.length).toBeLessThan(20_100);
+    expect(text).toContain(`(${long.length} characters)`);
+    await page.close();
+  }, 60_000);
+
   afterAll(() => {
     expect(problems).toEqual([]);
   });

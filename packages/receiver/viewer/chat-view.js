@@ -1,6 +1,9 @@
 import { el } from './dom.js';
 import { jsonView } from './json-view.js';
-import { textWithMedia } from './media-view.js';
+import { cutKeepingMedia, textWithMedia } from './media-view.js';
+
+/** Longest message text drawn; the rest is counted (a multi-MB message would stall the page). */
+const MAX_TEXT = 20_000;
 
 // Chat messages in the shapes LLM instrumentations record, rendered as a conversation:
 // OpenAI ({ role, content: string | parts[], tool_calls }, also { messages } and { choices: [{ message }] }),
@@ -96,7 +99,7 @@ export function chatView(messages) {
             'div',
             { class: 'part' },
             part.title ? el('div', { class: 'part-title' }, part.title) : null,
-            part.text !== undefined ? el('div', { class: 'text' }, textWithMedia(part.text)) : jsonView(part.value),
+            part.text !== undefined ? messageText(part.text) : jsonView(part.value),
           ),
         ),
       ),
@@ -107,7 +110,7 @@ export function chatView(messages) {
 /** Chat messages as a conversation (with a toggle to the raw JSON), anything else as JSON. */
 export function valueView(value) {
   const messages = toMessages(value);
-  if (!messages) return typeof value === 'string' ? el('div', { class: 'text' }, textWithMedia(value)) : jsonView(value);
+  if (!messages) return typeof value === 'string' ? messageText(value) : jsonView(value);
   const raw = el('div', { class: 'raw', hidden: true }, jsonView(value));
   const chat = chatView(messages);
   const toggle = el('button', { type: 'button', class: 'link', onclick: () => {
@@ -116,4 +119,10 @@ export function valueView(value) {
     toggle.textContent = raw.hidden ? 'JSON' : 'Conversation';
   } }, 'JSON');
   return el('div', {}, toggle, chat, raw);
+}
+
+/** A message's text, media references drawn, cut at MAX_TEXT without breaking a reference. */
+function messageText(text) {
+  const shown = cutKeepingMedia(text, MAX_TEXT);
+  return el('div', { class: 'text' }, textWithMedia(shown), shown.length < text.length ? `… (${text.length} characters)` : null);
 }
