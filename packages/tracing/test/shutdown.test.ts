@@ -22,6 +22,24 @@ describe('shutdown and forceFlush', () => {
     expect(observations(receiver().events())).toHaveLength(2);
   });
 
+  it('forceFlush hands its batches to the exporter, which starts on them before the next turn of the event loop', async () => {
+    let started = false;
+    const handle = setup({ mode: 'batch', flushInterval: 600, shouldExportSpan: () => (started = true) });
+    langfuse.trace({ name: 'flushed-now' }, () => undefined);
+    let startedBeforeTurn: boolean | undefined;
+    const turn = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        startedBeforeTurn = started;
+        resolve();
+      }),
+    );
+    const flushed = handle.forceFlush();
+    await turn;
+    expect(startedBeforeTurn).toBe(true);
+    await flushed;
+    expect(observations(receiver().events()).map((e) => e.body['name'])).toEqual(['flushed-now']);
+  });
+
   it('shutdown is bounded by shutdownTimeoutMs even when the server hangs, and never rejects', async () => {
     receiver().faults.push({ hang: true, times: 10 });
     const handle = setup({ mode: 'batch', shutdownTimeoutMs: 300, requestTimeoutMs: 60_000, exportTimeoutMs: 60_000 });

@@ -8,7 +8,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, type ExportPolicy, type LangfuseScore } from '@otel-langfuse/exporter';
-import { quoteValue } from '@otel-langfuse/exporter/internal';
+import { duringFlush, quoteValue } from '@otel-langfuse/exporter/internal';
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
@@ -131,13 +131,15 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     const deadline = Date.now() + timeoutMs;
     let settled = false;
     try {
-      const inner = this.inner.forceFlush().catch((error: unknown) => {
+      // The batches this flush hands over start at once, not a turn of the event loop later (see duringFlush).
+      const exporter = this.exporter;
+      const started = exporter ? duringFlush(exporter, () => this.inner.forceFlush()) : this.inner.forceFlush();
+      const inner = started.catch((error: unknown) => {
         // Failed batches are counted in stats() and logged by the exporter.
         log.debug(`forceFlush: some spans were not delivered: ${describeFailure(error)}`);
       });
       settled = await settlesWithin(inner, timeoutMs - Math.min(EXPORTER_SHARE_MS, timeoutMs / 2));
       // The batch processor does not wait for exports its timer started; the exporter knows every one in flight.
-      const exporter = this.exporter;
       if (exporter) {
         const before = exporter.spansInFlight;
         await exporter.forceFlush({ timeoutMs: Math.max(0, deadline - Date.now()) });
