@@ -2,7 +2,8 @@
  * What @otel-langfuse/tracing shares with the exporter beyond the public API: the component logger (OTel `diag`
  * when the host set one, else stderr by `LANGFUSE_LOG_LEVEL`), the wording of option warnings, and what the facade's
  * `LangfuseMedia` needs to write media the exporter extracts (the accepted content types, the marker), and the mark
- * a flush puts on the exporter it hands batches to (`duringFlush`). Not for
+ * a flush puts on the exporter it hands batches to (`duringFlush`), and the exporter's memory cap for the queue in front
+ * of it (`bufferedBytesCapOf`). Not for
  * applications: it may change in any release.
  */
 export { ComponentLogger } from './diagnostics/component-logger.js';
@@ -11,3 +12,4 @@ export { quoteValue } from './config/quote-value.js';
 export { supportedContentType } from './media/media-content-types.js';
 export { BYTES_SOURCE_PARAMETER, mediaMarker } from './media/media-reference.js';
 export { duringFlush } from './flush-scope.js';
+export { bufferedBytesCapOf } from './buffer-cap.js';

@@ -3,6 +3,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { LangfuseExporterOptions } from './config/exporter-options.js';
 import { resolveExporterConfig } from './config/resolve-exporter-config.js';
 import { isFlushing } from './flush-scope.js';
+import { registerBufferedBytesCap } from './buffer-cap.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
 import { settlesWithin, splitDeadline, timeoutOf, type FlushOptions } from './delivery/flush-deadline.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
@@ -64,6 +65,7 @@ export class LangfuseSpanExporter implements SpanExporter {
         memory: this.memory,
         inFlight: this.inFlight,
       });
+      registerBufferedBytesCap(this, resolved.config.maxBufferedBytes);
     } catch (error) {
       this.disabledBecause = this.log.scrub(`the exporter could not be set up (${describeError(error)})`);
       this.log.error(`exporting to Langfuse is disabled: the exporter could not be set up (${describeError(error)})`);

@@ -8,7 +8,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { createExportPolicyProcessor, LangfuseSpanExporter, type ExporterStats, type ExportPolicy, type LangfuseScore } from '@otel-langfuse/exporter';
-import { duringFlush, quoteValue } from '@otel-langfuse/exporter/internal';
+import { bufferedBytesCapOf, duringFlush, quoteValue } from '@otel-langfuse/exporter/internal';
 import { registerProcessorMask } from '../facade/facade-config.js';
 import { describeFailure, log } from '../logger.js';
 import { synchronousMask } from '../values/mask.js';
@@ -182,7 +182,13 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 }
 
-/** A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter. */
+/** The queue's byte cap when the exporter does not say its own (it always does when enabled): its default. */
+const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter; the queue is bounded in
+ * spans (maxQueueSize) and in attribute bytes (the exporter's maxBufferedBytes).
+ */
 function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): QueueLimit {
   const counter = new TakenCounter(exporter);
   const batch = new BatchSpanProcessor(counter, {
@@ -191,7 +197,8 @@ function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessor
     maxQueueSize: config.maxQueueSize,
     exportTimeoutMillis: config.exportTimeoutMillis,
   });
-  return new QueueLimit(batch, counter, config.maxQueueSize, (spans) => exporter.recordDropped(spans, 'queue-full'));
+  const maxQueueBytes = bufferedBytesCapOf(exporter) ?? DEFAULT_QUEUE_BYTES;
+  return new QueueLimit(batch, counter, config.maxQueueSize, maxQueueBytes, (spans) => exporter.recordDropped(spans, 'queue-full'));
 }
 
 /** Batches delivered at once in batch mode, unless the user chose otherwise: one being prepared, one on the wire. */

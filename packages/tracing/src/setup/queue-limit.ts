@@ -2,15 +2,19 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log } from '../logger.js';
+import { attributeBytes } from './span-bytes.js';
 
 /** The exporter as a batch processor sees it, counting the spans the processor has taken out of its queue. */
 export class TakenCounter implements SpanExporter {
   taken = 0;
+  /** The attribute bytes of the spans taken (see attributeBytes). */
+  takenBytes = 0;
 
   constructor(private readonly exporter: SpanExporter) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.taken += spans.length;
+    for (const span of spans) this.takenBytes += attributeBytes(span);
     this.exporter.export(spans, resultCallback);
   }
 
@@ -24,18 +28,23 @@ export class TakenCounter implements SpanExporter {
 }
 
 /**
- * Applies a batch processor's queue limit in front of it. The processor only logs the spans its full queue turns
- * away; here they go to `turnedAway` (the exporter counts and dead-letters them), in one call per burst. The queue
- * holds what was handed over and not yet taken by an export, which the processor does at the moment it empties it.
+ * Applies a batch processor's queue limit in front of it, in spans and in bytes (the processor counts only spans, and
+ * one span can carry megabytes of input or media). The processor only logs the spans its full queue turns away; here
+ * they go to `turnedAway` (the exporter counts and dead-letters them), in one call per burst. The queue holds what was
+ * handed over and not yet taken by an export, which the processor does at the moment it empties it.
  */
 export class QueueLimit implements SpanProcessor {
   private handed = 0;
+  private handedBytes = 0;
   private waiting: ReadableSpan[] = [];
+  private waitingForBytes = false;
 
   constructor(
     private readonly processor: SpanProcessor,
     private readonly counter: TakenCounter,
     private readonly maxQueueSize: number,
+    /** Cap on the attribute bytes queued; a span alone in the queue always fits. */
+    private readonly maxQueueBytes: number,
     private readonly turnedAway: (spans: ReadableSpan[]) => void,
   ) {}
 
@@ -50,11 +59,18 @@ export class QueueLimit implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
-      if (this.handed - this.counter.taken >= this.maxQueueSize) {
-        this.turnAway(span);
+      const queued = this.handed - this.counter.taken;
+      if (queued >= this.maxQueueSize) {
+        this.turnAway(span, false);
+        return;
+      }
+      const bytes = attributeBytes(span);
+      if (queued > 0 && this.handedBytes - this.counter.takenBytes + bytes > this.maxQueueBytes) {
+        this.turnAway(span, true);
         return;
       }
       this.handed++;
+      this.handedBytes += bytes;
     }
     this.processor.onEnd(span);
   }
@@ -69,7 +85,8 @@ export class QueueLimit implements SpanProcessor {
     return this.processor.shutdown();
   }
 
-  private turnAway(span: ReadableSpan): void {
+  private turnAway(span: ReadableSpan, forBytes: boolean): void {
+    this.waitingForBytes ||= forBytes;
     if (this.waiting.push(span) === 1) queueMicrotask(() => this.report());
   }
 
@@ -77,7 +94,12 @@ export class QueueLimit implements SpanProcessor {
     if (this.waiting.length === 0) return;
     const spans = this.waiting;
     this.waiting = [];
-    log.once('warn', 'queue-full', `the span queue is full (maxQueueSize ${this.maxQueueSize}): the server is slow or spans end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
+    if (this.waitingForBytes) {
+      this.waitingForBytes = false;
+      log.once('warn', 'queue-bytes-full', `the span queue holds ${Math.round(this.maxQueueBytes / 1024 / 1024)} MiB of span attributes (maxBufferedBytes): large inputs, outputs or media end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
+    } else {
+      log.once('warn', 'queue-full', `the span queue is full (maxQueueSize ${this.maxQueueSize}): the server is slow or spans end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
+    }
     this.turnedAway(spans);
   }
 }
