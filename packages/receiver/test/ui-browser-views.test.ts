@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
-import { startReceiver, type Receiver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
 import { generationCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
-import { findChromium, launchChromium, watchedPage } from './chromium-page.js';
+import { findChromium, useViewerBrowser, watchedPage } from './chromium-page.js';
 import { mediaReference, solidPng, storeMedia } from './viewer-fixtures.js';
 
 // The viewer's session page, inline media, derived costs and key gate in a real browser (see chromium-page.ts).
@@ -12,33 +11,11 @@ const chromium = findChromium('ui-browser-views.test.ts');
 const XSS = '<img src=x onerror="window.__xss=1">';
 
 describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media, derived costs', () => {
-  let browser: Browser;
-  let receiver: Receiver;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium(chromium!);
-    receiver = await startReceiver({ modelPrices: [{ model: 'gpt-4o-mini', prices: { input: 1e-6, output: 2e-6 } }] });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await receiver?.close();
-  });
-
-  /**
-   * A page at `path`. `bypassCsp` for the XSS tests: the page's Content-Security-Policy would block an injected inline
-   * handler anyway, so they turn it off to test that the page never builds markup from data.
-   */
-  async function open(path: string, bypassCsp = false): Promise<Page> {
-    const page = await watchedPage(browser, receiver.url, problems);
-    if (bypassCsp) await page.setBypassCSP(true);
-    await page.goto(`${receiver.url}${path}`);
-    return page;
-  }
+  const viewer = useViewerBrowser(chromium!, { modelPrices: [{ model: 'gpt-4o-mini', prices: { input: 1e-6, output: 2e-6 } }] });
+  const { open } = viewer;
 
   it('the session value in the list opens the session page: its traces oldest first, the XSS session id as text', async () => {
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({ id: 's-later', name: 'later', sessionId: XSS, timestamp: '2024-05-01T10:05:00.000Z' }),
       traceCreate({ id: 's-first', name: 'first', sessionId: XSS, timestamp: '2024-05-01T10:00:00.000Z' }),
       traceCreate({ id: 's-other', name: 'other', sessionId: 'another', timestamp: '2024-05-01T10:01:00.000Z' }),
@@ -53,13 +30,13 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
       images: main.querySelectorAll('img').length,
     }));
     expect(view).toEqual({ title: `Session ${XSS}`, ids: ['s-first', 's-later'], images: 0 });
-    expect(decodeURIComponent(page.url())).toBe(`${receiver.url}/#/session/${XSS}`);
+    expect(decodeURIComponent(page.url())).toBe(`${viewer.receiver.url}/#/session/${XSS}`);
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     await page.close();
   }, 60_000);
 
   it('the session on a trace page links to the same session page', async () => {
-    await ingest(receiver, [traceCreate({ id: 'from-trace', sessionId: 'sess-2', timestamp: '2024-05-01T09:00:00.000Z' })]);
+    await ingest(viewer.receiver, [traceCreate({ id: 'from-trace', sessionId: 'sess-2', timestamp: '2024-05-01T09:00:00.000Z' })]);
     const page = await open('/#/trace/from-trace');
     await page.waitForSelector('.detail-pane a.session', { timeout: 15_000 });
     await page.click('.detail-pane a.session');
@@ -70,9 +47,9 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
 
   it('shows a stored image inline from the receiver, other media as labelled chips, a forged reference as text', async () => {
     const png = solidPng(4, 3, [30, 120, 200]);
-    const mediaId = await storeMedia(receiver, png, 'image/png', 'media-trace');
+    const mediaId = await storeMedia(viewer.receiver, png, 'image/png', 'media-trace');
     const forged = `@@@langfuseMedia:type=image/png|id=${XSS}|source=x@@@`;
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({
         id: 'media-trace',
         input: [
@@ -103,7 +80,7 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
   }, 60_000);
 
   it('a reference to a media id named like a property of Object (constructor, __proto__) is an unknown media chip', async () => {
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({
         id: 'proto-media',
         metadata: { refs: ['constructor', '__proto__', 'toString'].map((id) => mediaReference(id, 'image/png')).join(' ') },
@@ -119,9 +96,9 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
 
   it('cuts a long string in the JSON view even when it holds media references, keeping a reference across the cut whole', async () => {
     const png = solidPng(2, 2, [10, 200, 10]);
-    const mediaId = await storeMedia(receiver, png, 'image/png', 'long-media');
+    const mediaId = await storeMedia(viewer.receiver, png, 'image/png', 'long-media');
     const long = `${'a'.repeat(9_950)}${mediaReference(mediaId, 'image/png')}${'b'.repeat(3_000_000)}`;
-    await ingest(receiver, [traceCreate({ id: 'long-media', metadata: { long } })]);
+    await ingest(viewer.receiver, [traceCreate({ id: 'long-media', metadata: { long } })]);
     const page = await open('/#/trace/long-media');
     // The image is below 9,950 characters of text: loaded lazily, so only its element is checked.
     await page.waitForSelector(`.detail-pane .json-string img[src="/api/receiver/media/${mediaId}"]`, { timeout: 15_000 });
@@ -133,7 +110,7 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
   }, 60_000);
 
   it('marks a cost derived from the price table in the list and on the trace page; a carried cost is not marked', async () => {
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({ id: 'derived-cost', name: 'derived', timestamp: '2030-01-01T00:00:00.000Z' }),
       generationCreate({ id: 'dg', traceId: 'derived-cost', model: 'gpt-4o-mini', usageDetails: { input: 1000, output: 500 }, costDetails: undefined }),
       traceCreate({ id: 'carried-cost', name: 'carried', timestamp: '2029-01-01T00:00:00.000Z' }),
@@ -155,27 +132,13 @@ describe.skipIf(chromium === undefined)('the viewer in chromium: sessions, media
     await page.waitForFunction(`[...document.querySelectorAll('.detail-pane h3')].some((h) => h.textContent === 'Cost (derived from usage with the price table)')`, { timeout: 15_000 });
     await page.close();
   }, 60_000);
-
-  afterAll(() => {
-    expect(problems).toEqual([]);
-  });
 });
 
 describe.skipIf(chromium === undefined)('the viewer in chromium behind the key gate', () => {
-  let browser: Browser;
-  let receiver: Receiver;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium(chromium!);
-    receiver = await startReceiver({ publicKey: 'pk-lf-browser', secretKey: 'sk-lf-browser-secret' });
+  const viewer = useViewerBrowser(chromium!, { publicKey: 'pk-lf-browser', secretKey: 'sk-lf-browser-secret' }, async (receiver) => {
     await ingest(receiver, [traceCreate({ id: 'gated', name: 'behind the gate' })]);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await receiver?.close();
   });
+  const { problems } = viewer;
 
   // Headless chromium cannot show the sign-in prompt a 401 with a Basic challenge opens: it fails the navigation.
   const refused = (page: Page, url: string): Promise<string> =>
@@ -185,34 +148,30 @@ describe.skipIf(chromium === undefined)('the viewer in chromium behind the key g
     );
 
   it('without credentials the page is refused; the one-time link opens it live with an HttpOnly cookie, once', async () => {
-    const stranger = await watchedPage(browser, receiver.url, problems, true);
-    expect(await refused(stranger, `${receiver.url}/`)).toMatch(/HTTP 401|ERR_INVALID_AUTH_CREDENTIALS/);
+    const stranger = await watchedPage(viewer.browser, viewer.receiver.url, problems, true);
+    expect(await refused(stranger, `${viewer.receiver.url}/`)).toMatch(/HTTP 401|ERR_INVALID_AUTH_CREDENTIALS/);
 
-    const link = receiver.viewerUrl();
-    const page = await watchedPage(browser, receiver.url, problems, true);
+    const link = viewer.receiver.viewerUrl();
+    const page = await watchedPage(viewer.browser, viewer.receiver.url, problems, true);
     await page.goto(link);
-    expect(page.url()).toBe(`${receiver.url}/`);
+    expect(page.url()).toBe(`${viewer.receiver.url}/`);
     await page.waitForSelector('tr[data-trace-id="gated"]', { timeout: 15_000 });
     await page.waitForFunction(`document.getElementById('live')?.textContent === 'live'`, { timeout: 15_000 });
     expect(await page.evaluate('document.cookie')).toBe('');
-    await ingest(receiver, [traceCreate({ id: 'gated-live', name: 'arrives later' })]);
+    await ingest(viewer.receiver, [traceCreate({ id: 'gated-live', name: 'arrives later' })]);
     await page.waitForSelector('tr[data-trace-id="gated-live"]', { timeout: 15_000 });
 
-    const second = await watchedPage(browser, receiver.url, problems, true);
+    const second = await watchedPage(viewer.browser, viewer.receiver.url, problems, true);
     expect(await refused(second, link)).toMatch(/HTTP 401|ERR_INVALID_AUTH_CREDENTIALS/);
     await Promise.all([stranger.close(), page.close(), second.close()]);
   }, 60_000);
 
   it('the keys entered at the sign-in prompt (Basic auth) open the viewer and its live feed', async () => {
-    const page = await watchedPage(browser, receiver.url, problems, true);
+    const page = await watchedPage(viewer.browser, viewer.receiver.url, problems, true);
     await page.authenticate({ username: 'pk-lf-browser', password: 'sk-lf-browser-secret' });
-    await page.goto(`${receiver.url}/`);
+    await page.goto(`${viewer.receiver.url}/`);
     await page.waitForSelector('tr[data-trace-id="gated"]', { timeout: 15_000 });
     await page.waitForFunction(`document.getElementById('live')?.textContent === 'live'`, { timeout: 15_000 });
     await page.close();
   }, 60_000);
-
-  afterAll(() => {
-    expect(problems).toEqual([]);
-  });
 });

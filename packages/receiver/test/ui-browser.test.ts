@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'puppeteer-core';
-import { startReceiver, type Receiver } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { generationCreate, scoreCreate, spanCreate, traceCreate } from './event-builders.js';
 import { ingest } from './ingestion-client.js';
-import { findChromium, launchChromium, watchedPage } from './chromium-page.js';
+import { findChromium, useViewerBrowser } from './chromium-page.js';
 
 // The viewer in a real browser (see chromium-page.ts); skipped, saying why, where no chromium is installed.
 
@@ -12,35 +10,13 @@ const chromium = findChromium('ui-browser.test.ts');
 const XSS = '<img src=x onerror="window.__xss=1">';
 
 describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
-  let browser: Browser;
-  let receiver: Receiver;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium(chromium!);
-    receiver = await startReceiver();
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await receiver?.close();
-  });
-
-  /**
-   * A page at `path`. `bypassCsp` for the XSS tests: the page's Content-Security-Policy would block an injected inline
-   * handler anyway, so they turn it off to test that the page never builds markup from data.
-   */
-  async function open(path: string, bypassCsp = false): Promise<Page> {
-    const page = await watchedPage(browser, receiver.url, problems);
-    if (bypassCsp) await page.setBypassCSP(true);
-    await page.goto(`${receiver.url}${path}`);
-    return page;
-  }
+  const viewer = useViewerBrowser(chromium!);
+  const { open } = viewer;
 
   it('lists a trace that arrives while the page is open, its XSS name as text', async () => {
     const page = await open('/', true);
     await page.waitForFunction(`document.getElementById('live')?.textContent === 'live'`, { timeout: 15_000 });
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({ id: 'live-xss', name: XSS, userId: 'mallory', tags: ['<b>tag</b>'] }),
       spanCreate({ id: 'root', traceId: 'live-xss', name: XSS, metadata: { html: '<script>window.__xss=2</script>' } }),
       generationCreate({
@@ -87,7 +63,7 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
       scores: 'helpful = 1',
       images: 0,
     });
-    expect(page.url()).toBe(`${receiver.url}/#/trace/live-xss?obs=gen`);
+    expect(page.url()).toBe(`${viewer.receiver.url}/#/trace/live-xss?obs=gen`);
     await page.click('.tree-row[data-observation-id="root"]');
     await page.waitForFunction(`document.querySelector('.detail-pane h2')?.textContent?.includes('onerror')`, { timeout: 15_000 });
     const metadata = await page.$eval('.detail-pane .json-string', (node) => node.textContent);
@@ -98,7 +74,7 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
 
   it('draws a long chat message cut at 20,000 characters, saying how long it was', async () => {
     const long = `start ${'a'.repeat(60_000)} end`;
-    await ingest(receiver, [
+    await ingest(viewer.receiver, [
       traceCreate({ id: 'long-chat', name: 'long' }),
       generationCreate({ id: 'long-gen', traceId: 'long-chat', name: 'llm', input: [{ role: 'user', content: long }] }),
     ]);
@@ -111,8 +87,4 @@ describe.skipIf(chromium === undefined)('the trace viewer in chromium', () => {
     expect(text).toContain(`(${long.length} characters)`);
     await page.close();
   }, 60_000);
-
-  afterAll(() => {
-    expect(problems).toEqual([]);
-  });
 });
