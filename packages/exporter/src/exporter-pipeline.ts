@@ -66,6 +66,11 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
     { threshold: config.circuitBreakerThreshold, cooldownMs: config.circuitBreakerCooldownMs, maxCooldownMs: config.circuitBreakerMaxCooldownMs },
     log,
   );
+  // Every request the exporter makes (events, spans, media) counts the same way.
+  const countRequest = (bytes: number) => {
+    stats.add('requests');
+    stats.add('bytesSent', bytes);
+  };
   const transportFor = (url: URL, headers: Record<string, string>) =>
     new HttpTransport({
       url,
@@ -84,10 +89,7 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
       network: config.network,
       retry,
       maxRetryAfterMs: config.exportTimeoutMs,
-      onRequest: (bytes) => {
-        stats.add('requests');
-        stats.add('bytesSent', bytes);
-      },
+      onRequest: countRequest,
       onRetry: (reason) => {
         stats.add('retries');
         log.debug(`retrying a request after ${reason}`);
@@ -176,10 +178,7 @@ export function buildPipeline(config: ResolvedExporterConfig, deps: PipelineDeps
         maxRetries: config.maxRetries,
         retry,
         concurrency: config.maxConcurrentRequests,
-        onRequest: (bytes) => {
-          stats.add('requests');
-          stats.add('bytesSent', bytes);
-        },
+        onRequest: countRequest,
       })
     : undefined;
   const media = uploader ? new MediaStage({ maxMediaBytes: config.maxMediaBytes, uploader, stats, log }) : undefined;

@@ -67,12 +67,3 @@ export async function probe(request: ProbeRequest): Promise<ProbeResult> {
   }
 }
 
-/** A JSON body as an object, or undefined. */
-export function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

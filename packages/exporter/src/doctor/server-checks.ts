@@ -3,7 +3,8 @@ import { redactProxyUrl } from '../config/network-config.js';
 import { networkHint } from '../delivery/http/network-hint.js';
 import { proxyFor } from '../delivery/http/proxy-for-url.js';
 import { fail, ok, warn, type LangfuseCheck } from './check-result.js';
-import { jsonObject, probe, type ProbeResult } from './probe-request.js';
+import { jsonObject } from '../wire/json-object.js';
+import { probe, type ProbeResult } from './probe-request.js';
 
 /** What the health probe learnt, for the checks after it. */
 export interface HealthFacts {

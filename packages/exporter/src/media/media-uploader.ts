@@ -5,6 +5,7 @@ import type { NetworkConfig } from '../config/network-config.js';
 import { createAgents, type HttpAgents } from '../delivery/http/agents.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from '../delivery/http/retry-policy.js';
 import { MAX_RESPONSE_HEADER_BYTES } from '../delivery/http/response-limits.js';
+import { jsonObject } from '../wire/json-object.js';
 import { ConcurrencyGate } from './concurrency-gate.js';
 import type { ExtractedMedia } from './extract-media.js';
 
@@ -223,14 +224,9 @@ export class MediaUploader {
 }
 
 function parseUploadUrlAnswer(body: string): { mediaId: string; uploadUrl: URL | undefined } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { mediaId, uploadUrl } = parsed as { mediaId?: unknown; uploadUrl?: unknown };
+  const parsed = jsonObject(body);
+  if (!parsed) return undefined;
+  const { mediaId, uploadUrl } = parsed;
   if (typeof mediaId !== 'string' || !MEDIA_ID.test(mediaId)) return undefined;
   if (uploadUrl === undefined || uploadUrl === null) return { mediaId, uploadUrl: undefined };
   if (typeof uploadUrl !== 'string' || !URL.canParse(uploadUrl)) return undefined;

@@ -1,15 +1,11 @@
 import type { IngestionResultItem } from '../../wire/ingestion-event.js';
+import { jsonObject } from '../../wire/json-object.js';
 
 /** The per-event results of a 207 answer, keyed by envelope id; undefined when the body is not Langfuse's shape. */
 export function parseMultiStatus(body: string): Map<string, IngestionResultItem> | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { successes, errors } = parsed as { successes?: unknown; errors?: unknown };
+  const parsed = jsonObject(body);
+  if (!parsed) return undefined;
+  const { successes, errors } = parsed;
   if (!Array.isArray(successes) || !Array.isArray(errors)) return undefined;
   const results = new Map<string, IngestionResultItem>();
   addResults(results, successes as unknown[]);
