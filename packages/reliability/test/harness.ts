@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { captureDiag, resetOtelGlobals, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
+import { captureDiag, ensureTracingBuilt, resetOtelGlobals, startTestReceiver, type CapturedDiag, type TestReceiver } from '@otel-langfuse/test-support';
 import type { ReceiverOptions } from '@otel-langfuse/receiver';
 import type { DroppedEvent, ExporterStats } from '@otel-langfuse/exporter';
 
@@ -178,34 +177,8 @@ export function tmpFile(name: string): string {
   return path;
 }
 
-const BUILT_PACKAGES = ['tracing', 'exporter'];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Child processes run the built packages (a real app imports `dist`): builds tracing (and the exporter it
- * references) when a dist is missing or older than its sources.
- */
-export function ensureBuilt(): void {
-  const stale = BUILT_PACKAGES.some((pkg) => {
-    const buildInfo = join(REPO, 'packages', pkg, 'dist/.tsbuildinfo');
-    return !existsSync(buildInfo) || statSync(buildInfo).mtimeMs < newestMtime(join(REPO, 'packages', pkg, 'src'));
-  });
-  if (!stale) return;
-  try {
-    execFileSync(join(REPO, 'node_modules/.bin/tsc'), ['-b', 'packages/tracing'], { cwd: REPO, stdio: 'pipe' });
-  } catch (error) {
-    const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-    throw new Error(`building packages/tracing failed:\n${output.slice(0, 4000)}`);
-  }
-}
+/** Builds packages/tracing when its output is older than its sources (the child apps import the built package). */
+export const ensureBuilt = ensureTracingBuilt;
 
 export const TRACING_DIST = join(REPO, 'packages/tracing/dist/index.js');
 export const EXPORTER_DIST = join(REPO, 'packages/exporter/dist/index.js');

@@ -1,10 +1,9 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
+import { ensureTracingBuilt, startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 
 // Diagnostics a user sees with no `diag` logger of their own: a real process, its real stderr.
 
@@ -16,30 +15,9 @@ const WRONG_SECRET = 'sk-lf-wrong-secret-0123456789';
 let receiver: TestReceiver;
 let eventsOnlyReceiver: TestReceiver;
 
-/** Newest modification time of the files under `dir`. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 beforeAll(async () => {
   // The child imports the built package: (re)build it and the exporter when older than their sources.
-  const stale = ['tracing', 'exporter'].some((pkg) => {
-    const built = join(REPO, 'packages', pkg, 'dist/index.js');
-    return !existsSync(built) || statSync(built).mtimeMs < newestMtime(join(REPO, 'packages', pkg, 'src'));
-  });
-  if (stale) {
-    try {
-      execFileSync(join(REPO, 'node_modules/.bin/tsc'), ['-b', 'packages/tracing'], { cwd: REPO, stdio: 'pipe' });
-    } catch (error) {
-      // Type errors still emit JavaScript; only a build that produced nothing stops the suite.
-      if (!existsSync(DIST_INDEX)) throw error;
-    }
-  }
+  ensureTracingBuilt();
   receiver = await startTestReceiver();
   eventsOnlyReceiver = await startTestReceiver({ mode: 'v4-events-only' });
 }, 180_000);

@@ -1,44 +1,16 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
+import { ensureTracingBuilt, startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import { observations, treeOf } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const DIST_INDEX = join(REPO, 'packages/tracing/dist/index.js');
-const BUILT_PACKAGES = ['tracing', 'exporter'];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the package (and the exporter it references) when its dist is missing or older than its sources. */
-function ensureBuilt(): void {
-  const stale = BUILT_PACKAGES.some((pkg) => {
-    const buildInfo = join(REPO, 'packages', pkg, 'dist/.tsbuildinfo');
-    return !existsSync(buildInfo) || statSync(buildInfo).mtimeMs < newestMtime(join(REPO, 'packages', pkg, 'src'));
-  });
-  if (stale || !existsSync(DIST_INDEX)) {
-    try {
-      execFileSync(join(REPO, 'node_modules/.bin/tsc'), ['-b', 'packages/tracing'], { cwd: REPO, stdio: 'pipe' });
-    } catch (error) {
-      const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-      throw new Error(`building packages/tracing failed:\n${output.slice(0, 4000)}`);
-    }
-  }
-}
-
 let receiver: TestReceiver;
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureTracingBuilt();
   receiver = await startTestReceiver();
 }, 180_000);
 afterAll(async () => {
