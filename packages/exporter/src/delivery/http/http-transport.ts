@@ -133,7 +133,9 @@ export class HttpTransport implements RequestSender {
     const running = new RunningRequest();
     this.running.add(running);
     // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
+    // Unref'd, like the AbortSignal.timeout it replaces: the deadline alone must not keep the process alive.
     const timer = setTimeout(() => running.end('deadline'), remaining);
+    timer.unref();
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
       const request = context.with(suppressTracing(context.active()), () =>
