@@ -110,25 +110,34 @@ function observationsByTrace(events: readonly StoredEvent[]): { traceNames: Map<
 
 const expectedOrder = (name: string): string[] => [...Array.from({ length: CHILDREN }, (_, c) => `${name}-c${c}`), name];
 
+/**
+ * The app at `rate` spans/s for `seconds` against a receiver answering 503 (the outage), then `recover()` when it has
+ * flushed everything into the spool in `dir`; resolves when the child has exited, its stderr observed.
+ */
+async function outageThenRecovery(dir: string, rate: number, seconds: number, killAfterMs: number, recover: () => void) {
+  const child = await runChild(APP(dir, rate, seconds), {
+    env: { LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY, LANGFUSE_BASE_URL: receiver().url, LANGFUSE_SPOOL_DIR: dir },
+    execArgv: ['--expose-gc'],
+    killAfterMs,
+    onMessage: (m, proc) => {
+      if (m['phase'] === 'ready') {
+        receiver().faults.push({ status: 503, times: 1_000_000 });
+        tell(proc, 'outage');
+      } else if (m['phase'] === 'generated') {
+        recover();
+        tell(proc, 'recovered');
+      }
+    },
+  });
+  observe(child.stderr);
+  return child;
+}
+
 describe('the spool through a long outage, real processes', () => {
   it('a 10 s outage at 1,000 spans/s, then recovery: every span stored exactly once, in order per trace, memory flat', async () => {
     receiver().reset();
     const dir = spoolDir();
-    const child = await runChild(APP(dir, 1_000, 10), {
-      env: { LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY, LANGFUSE_BASE_URL: receiver().url, LANGFUSE_SPOOL_DIR: dir },
-      execArgv: ['--expose-gc'],
-      killAfterMs: 230_000,
-      onMessage: (m, proc) => {
-        if (m['phase'] === 'ready') {
-          receiver().faults.push({ status: 503, times: 1_000_000 });
-          tell(proc, 'outage');
-        } else if (m['phase'] === 'generated') {
-          receiver().faults.clear();
-          tell(proc, 'recovered');
-        }
-      },
-    });
-    observe(child.stderr);
+    const child = await outageThenRecovery(dir, 1_000, 10, 230_000, () => receiver().faults.clear());
     expect(child.code, child.stderr).toBe(0);
     const generated = message<{ produced: number; generateMs: number; spooledBytes: number; stats: ExporterStats }>(child, 'generated')!;
     const drained = message<{ left: number; drainMs: number; stats: ExporterStats; base: Memory; peak: Memory }>(child, 'drained')!;
@@ -174,24 +183,12 @@ describe('the spool through a long outage, real processes', () => {
     const RETRY_AFTER_S = 2;
     const STORM = 6;
     let recoveredAt = 0;
-    const child = await runChild(APP(dir, 500, 2), {
-      env: { LANGFUSE_PUBLIC_KEY: PUBLIC_KEY, LANGFUSE_SECRET_KEY: SECRET_KEY, LANGFUSE_BASE_URL: receiver().url, LANGFUSE_SPOOL_DIR: dir },
-      execArgv: ['--expose-gc'],
-      killAfterMs: 110_000,
-      onMessage: (m, proc) => {
-        if (m['phase'] === 'ready') {
-          receiver().faults.push({ status: 503, times: 1_000_000 });
-          tell(proc, 'outage');
-        } else if (m['phase'] === 'generated') {
-          // Back, but overloaded: the next STORM requests get 429 with Retry-After, then it answers.
-          receiver().faults.clear();
-          recoveredAt = receiver().requests().length;
-          receiver().faults.push({ status: 429, headers: { 'retry-after': String(RETRY_AFTER_S) }, times: STORM });
-          tell(proc, 'recovered');
-        }
-      },
+    const child = await outageThenRecovery(dir, 500, 2, 110_000, () => {
+      // Back, but overloaded: the next STORM requests get 429 with Retry-After, then it answers.
+      receiver().faults.clear();
+      recoveredAt = receiver().requests().length;
+      receiver().faults.push({ status: 429, headers: { 'retry-after': String(RETRY_AFTER_S) }, times: STORM });
     });
-    observe(child.stderr);
     expect(child.code, child.stderr).toBe(0);
     const generated = message<{ produced: number; stats: ExporterStats }>(child, 'generated')!;
     const drained = message<{ left: number; drainMs: number; stats: ExporterStats }>(child, 'drained')!;
