@@ -1,10 +1,11 @@
 // `pnpm bench`: ours vs bare OpenTelemetry vs the official Langfuse SDK v5, on this machine, in one run.
 // Every competitor runs in its own child process; the local receiver runs here and counts what arrives.
-// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush,media,outage-spool, --json=<file>.
+// Options: --quick (fewer/shorter runs, for a smoke test), --only=hot,throughput,outage,bytes,flush,flush-phases,media,outage-spool, --json=<file>.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { startReceiver } from '@otel-langfuse/receiver';
 import { COMPETITORS } from './competitors.mjs';
+import { flushPhases } from './flush-phases.mjs';
 import { outageSpool } from './outage-spool.mjs';
 import { Child, SpanCounter, childDiagnostics, closedPort, fmt, range, summarize, table } from './harness.mjs';
 import { payloadBytes } from './workload.mjs';
@@ -334,6 +335,7 @@ try {
   if (wants('throughput') || wants('bytes')) sections.push(...(await throughput()));
   if (wants('outage')) sections.push(await outage());
   if (wants('flush')) sections.push(await flushLatency());
+  if (wants('flush-phases')) sections.push(...(await flushPhases({ receiverUrl: receiver.url, resetReceiver, runs: quick ? 6 : 20, log })));
   if (wants('media')) sections.push(await media());
   if (wants('outage-spool')) sections.push(await outageSpool({ config: CONFIG.outageSpool, counter, log, results }));
 } finally {
