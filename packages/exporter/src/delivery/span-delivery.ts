@@ -140,8 +140,9 @@ export class SpanDelivery {
   }
 
   /**
-   * The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP. The
-   * route switches each way at most once, so the two paths cannot send spans back and forth forever.
+   * The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP, also when
+   * another export switched the route meanwhile. The route switches each way at most once, so the two paths cannot
+   * send spans back and forth forever.
    */
   private async viaIngestion(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
     const { prepare, budget, ingestion, log, config, route, stats } = this.parts;
@@ -157,9 +158,8 @@ export class SpanDelivery {
         for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
       }
       const refused = this.refusedByIngestion(events, outcomes);
-      if (!refused) return this.accountEvents(events, outcomes);
+      if (!refused || !route.resendsElsewhere('ingestion', refused.reason)) return this.accountEvents(events, outcomes);
 
-      route.switchFrom('ingestion', refused.reason);
       const resend = spans.filter((span) => refused.spanIds.has(span.spanContext().spanId) || refused.traceIds.has(span.spanContext().traceId));
       stats.add('spansResent', resend.length);
       const kept = events.filter((event) => !refused.events.has(event));
@@ -179,23 +179,16 @@ export class SpanDelivery {
       const sent = media ? await media.resolveSpans(masked, deadline, reservation) : masked;
       const original = new Map(sent.map((span, i) => [span, spans[i]!]));
       const outcomes = await otlp.deliver(sent, deadline, reservation);
-      let reason: string | undefined;
-      const resend: ReadableSpan[] = [];
-      sent.forEach((span, i) => {
-        const outcome = outcomes.get(span);
-        if (!outcome || outcome.kind === 'accepted' || !route.shouldSwitch('otlp', outcome.reason)) return;
-        reason ??= outcome.reason;
-        resend.push(spans[i]!);
-        outcomes.delete(span);
-      });
+      const refused = this.refusedByOtlp(sent, outcomes);
+      const resend = refused && route.resendsElsewhere('otlp', refused.reason) ? refused.spans : [];
+      for (const span of resend) outcomes.delete(span);
       const failed = new Map<string, ReadableSpan[]>();
       const result = accountSpanOutcomes(outcomes, stats, failed);
       for (const [why, list] of failed) deadLetter.spans(list.map((span) => original.get(span) ?? span), why, 'otlp');
-      if (reason === undefined) return result;
+      if (resend.length === 0) return result;
 
-      route.switchFrom('otlp', reason);
       stats.add('spansResent', resend.length);
-      return combineResults(result, await this.viaIngestion(resend, deadline));
+      return combineResults(result, await this.viaIngestion(resend.map((span) => original.get(span) ?? span), deadline));
     } finally {
       reservation.release();
     }
@@ -220,12 +213,25 @@ export class SpanDelivery {
     const traceIds = new Set<string>();
     for (const event of events) {
       const outcome = outcomes.get(event);
-      if (!outcome || outcome.kind === 'accepted' || !this.parts.route.shouldSwitch('ingestion', outcome.reason)) continue;
+      if (!outcome || outcome.kind === 'accepted' || !this.parts.route.refusesPath('ingestion', outcome.reason)) continue;
       reason ??= outcome.reason;
       refused.add(event);
       if (event.spanId) spanIds.add(event.spanId);
       else if (event.event.type === 'trace-create') traceIds.add(event.event.body.id);
     }
     return reason === undefined ? undefined : { reason, events: refused, spanIds, traceIds };
+  }
+
+  /** The spans the OTLP path refused because the server has no OTLP endpoint, and why (the first such reason). */
+  private refusedByOtlp(sent: readonly ReadableSpan[], outcomes: ReadonlyMap<ReadableSpan, EventOutcome>): { reason: string; spans: ReadableSpan[] } | undefined {
+    let reason: string | undefined;
+    const spans: ReadableSpan[] = [];
+    for (const span of sent) {
+      const outcome = outcomes.get(span);
+      if (!outcome || outcome.kind === 'accepted' || !this.parts.route.refusesPath('otlp', outcome.reason)) continue;
+      reason ??= outcome.reason;
+      spans.push(span);
+    }
+    return reason === undefined ? undefined : { reason, spans };
   }
 }
