@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { langfuse } from '../src/index.js';
 import { observations, useTracingTestBed } from './helpers.js';
 
@@ -17,28 +17,70 @@ describe('the batch queue limit', () => {
     expect(logs().lines.filter((l) => l.message.includes('the span queue is full'))).toHaveLength(1);
   });
 
-  it('bounds the queue in bytes too (maxBufferedBytes): large spans past it are turned away, counted, with one warning', async () => {
+  it('bounds the queue in bytes too (maxBufferedBytes): with the server behind, large spans are turned away, counted, with one warning', async () => {
     const handle = setup({ mode: 'batch', flushAt: 512, maxQueueSize: 2048, flushInterval: 600, maxBufferedBytes: 1024 * 1024 });
-    const big = 'x'.repeat(150 * 1024);
-    const burst = (prefix: string, count: number) =>
+    // Every request takes a while: the exporter is behind while the burst ends.
+    receiver().faults.push({ delayMs: 300, times: 20 });
+    const burst = (prefix: string, count: number, bytes = 150 * 1024) =>
       langfuse.trace({ name: `${prefix}-root` }, () => {
-        for (let i = 0; i < count; i++) langfuse.span({ name: `${prefix}${i}`, input: big }, () => undefined);
+        for (let i = 0; i < count; i++) langfuse.span({ name: `${prefix}${i}`, input: 'x'.repeat(bytes) }, () => undefined);
         // Small spans still fit in what is left.
         langfuse.span({ name: `${prefix}-small` }, () => undefined);
       });
-    // ~150 KB each: six fit in 1 MiB, the other four are turned away.
-    burst('big', 10);
-    await handle.forceFlush();
+    // 30 × ~150 KB against 256 KiB in the queue and 1 MiB in the exporter: what does not fit is counted, never lost.
+    burst('big', 30);
+    await handle.forceFlush({ timeoutMs: 30_000 });
     const names = () => observations(receiver().events()).map((e) => String(e.body['name']));
-    expect(handle.stats().eventsDropped).toEqual({ 'queue-full': 4 });
-    expect(names().filter((n) => /^big\d$/.test(n))).toHaveLength(6);
+    const dropped = handle.stats().eventsDropped;
+    const delivered = names().filter((n) => /^big\d+$/.test(n)).length;
+    expect(dropped['queue-full'] ?? 0).toBeGreaterThan(0);
+    expect(delivered + (dropped['queue-full'] ?? 0) + (dropped['memory-cap'] ?? 0)).toBe(30);
     expect(names()).toEqual(expect.arrayContaining(['big-root', 'big-small']));
-    expect(logs().lines.filter((l) => l.message.includes('MiB of span attributes'))).toHaveLength(1);
-    // Once delivered, the bytes are free again.
-    burst('again', 6);
+    expect(logs().lines.filter((l) => l.message.includes('of span attributes (a quarter of maxBufferedBytes)'))).toHaveLength(1);
+    // Once delivered, the bytes are free again: a burst that fits in the queue (6 × 30 KB of its 256 KiB) all arrives.
+    receiver().faults.clear();
+    const before = { ...dropped };
+    burst('again', 6, 30 * 1024);
     await handle.forceFlush();
     expect(names().filter((n) => /^again\d$/.test(n))).toHaveLength(6);
-    expect(handle.stats().eventsDropped).toEqual({ 'queue-full': 4 });
+    expect(handle.stats().eventsDropped).toEqual(before);
+  });
+
+  it('sends at once when the bytes cap is reached, rather than waiting for the timer: an idle server loses nothing', async () => {
+    const handle = setup({ mode: 'batch', flushAt: 512, maxQueueSize: 2048, flushInterval: 600, maxBufferedBytes: 1024 * 1024 });
+    const big = 'x'.repeat(200 * 1024);
+    const stored = (name: string) => observations(receiver().events()).some((e) => e.body['name'] === name);
+    // 20 × 200 KB through a queue of 256 KiB (a quarter of 1 MiB), no flush and the timer 10 minutes away: each span
+    // that does not fit sends the one before it.
+    for (let i = 0; i < 20; i++) {
+      langfuse.span({ name: `steady${i}`, input: big }, () => undefined);
+      if (i > 0) await vi.waitFor(() => expect(stored(`steady${i - 1}`)).toBe(true), { timeout: 10_000 });
+    }
+    await handle.forceFlush();
+    expect(handle.stats().eventsDropped).toEqual({});
+    expect(observations(receiver().events()).filter((e) => String(e.body['name']).startsWith('steady'))).toHaveLength(20);
+  });
+
+  it('counts bytes as they were when admitted: a processor after ours that shrinks attributes cannot leave the queue full', async () => {
+    // The redactor runs after our processor (spans reach it once ours has queued them).
+    const redactor = {
+      onStart: () => undefined,
+      onEnd: (span: { attributes: Record<string, unknown> }) => {
+        for (const key of Object.keys(span.attributes)) if (key.includes('input')) span.attributes[key] = '[redacted]';
+      },
+      forceFlush: () => Promise.resolve(),
+      shutdown: () => Promise.resolve(),
+    };
+    const handle = setup({ mode: 'batch', flushAt: 512, maxQueueSize: 2048, flushInterval: 600, maxBufferedBytes: 1024 * 1024, spanProcessors: [redactor] });
+    const big = 'x'.repeat(200 * 1024);
+    for (let i = 0; i < 8; i++) {
+      langfuse.span({ name: `redacted${i}`, input: big }, () => undefined);
+      await handle.forceFlush();
+    }
+    for (let i = 0; i < 5; i++) langfuse.span({ name: `small${i}` }, () => undefined);
+    await handle.forceFlush();
+    expect(handle.stats().eventsDropped).toEqual({});
+    expect(observations(receiver().events()).filter((e) => String(e.body['name']).startsWith('small'))).toHaveLength(5);
   });
 
   it('lets spans in again once the queue has drained', async () => {

@@ -182,12 +182,12 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   }
 }
 
-/** The queue's byte cap when the exporter does not say its own (it always does when enabled): its default. */
-const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+/** The exporter's maxBufferedBytes when it does not say its own (it always does when enabled): its default. */
+const DEFAULT_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
  * A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter; the queue is bounded in
- * spans (maxQueueSize) and in attribute bytes (the exporter's maxBufferedBytes).
+ * spans (maxQueueSize) and in attribute bytes (a quarter of the exporter's maxBufferedBytes).
  */
 function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): QueueLimit {
   const counter = new TakenCounter(exporter);
@@ -197,7 +197,9 @@ function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessor
     maxQueueSize: config.maxQueueSize,
     exportTimeoutMillis: config.exportTimeoutMillis,
   });
-  const maxQueueBytes = bufferedBytesCapOf(exporter) ?? DEFAULT_QUEUE_BYTES;
+  // A quarter of what the exporter may hold: it holds up to two batches at once, and on the legacy path a root span's
+  // input and output travel twice (in its trace too), so what the queue hands over always fits there.
+  const maxQueueBytes = Math.floor((bufferedBytesCapOf(exporter) ?? DEFAULT_BUFFERED_BYTES) / 4);
   return new QueueLimit(batch, counter, config.maxQueueSize, maxQueueBytes, (spans) => exporter.recordDropped(spans, 'queue-full'));
 }
 

@@ -7,15 +7,41 @@ import { attributeBytes } from './span-bytes.js';
 /** The exporter as a batch processor sees it, counting the spans the processor has taken out of its queue. */
 export class TakenCounter implements SpanExporter {
   taken = 0;
-  /** The attribute bytes of the spans taken (see attributeBytes). */
-  takenBytes = 0;
+  /** The attribute bytes of the spans admitted and not yet taken (see attributeBytes). */
+  queuedBytes = 0;
+  /** Exports handed to the exporter that it has not called back yet (it holds back the one that fills it up). */
+  private unanswered = 0;
+  /**
+   * Each admitted span's bytes as counted when it was admitted: a processor after ours may change its attributes
+   * (redaction), and counting them again when taken would leave the difference in `queuedBytes` for good.
+   */
+  private readonly admitted = new WeakMap<ReadableSpan, number>();
 
   constructor(private readonly exporter: SpanExporter) {}
 
+  admit(span: ReadableSpan, bytes: number): void {
+    this.admitted.set(span, bytes);
+    this.queuedBytes += bytes;
+  }
+
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     this.taken += spans.length;
-    for (const span of spans) this.takenBytes += attributeBytes(span);
-    this.exporter.export(spans, resultCallback);
+    for (const span of spans) {
+      const bytes = this.admitted.get(span);
+      if (bytes === undefined) continue;
+      this.queuedBytes -= bytes;
+      this.admitted.delete(span);
+    }
+    this.unanswered++;
+    this.exporter.export(spans, (result) => {
+      this.unanswered--;
+      resultCallback(result);
+    });
+  }
+
+  /** True when the exporter has answered every export handed to it: it can take another batch now. */
+  get ready(): boolean {
+    return this.unanswered === 0;
   }
 
   shutdown(): Promise<void> {
@@ -35,7 +61,6 @@ export class TakenCounter implements SpanExporter {
  */
 export class QueueLimit implements SpanProcessor {
   private handed = 0;
-  private handedBytes = 0;
   private waiting: ReadableSpan[] = [];
   private waitingForBytes = false;
 
@@ -65,12 +90,16 @@ export class QueueLimit implements SpanProcessor {
         return;
       }
       const bytes = attributeBytes(span);
-      if (queued > 0 && this.handedBytes - this.counter.takenBytes + bytes > this.maxQueueBytes) {
-        this.turnAway(span, true);
-        return;
+      if (queued > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
+        // The batch processor sends by span count and time only: have it send what is queued now, then look again.
+        this.sendEarly();
+        if (this.handed - this.counter.taken > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
+          this.turnAway(span, true);
+          return;
+        }
       }
       this.handed++;
-      this.handedBytes += bytes;
+      this.counter.admit(span, bytes);
     }
     this.processor.onEnd(span);
   }
@@ -85,6 +114,20 @@ export class QueueLimit implements SpanProcessor {
     return this.processor.shutdown();
   }
 
+  /**
+   * Hands the queued spans to the exporter now (the batch processor takes them synchronously in `forceFlush`), so a
+   * queue full of bytes drains at once rather than at the next timer. Only when the exporter has answered every
+   * export so far: otherwise it is behind, and a full queue turns spans away.
+   */
+  private sendEarly(): void {
+    if (!this.counter.ready) return;
+    try {
+      this.processor.forceFlush().catch(() => undefined);
+    } catch {
+      // The next timer or flush sends them; failures are counted by the exporter.
+    }
+  }
+
   private turnAway(span: ReadableSpan, forBytes: boolean): void {
     this.waitingForBytes ||= forBytes;
     if (this.waiting.push(span) === 1) queueMicrotask(() => this.report());
@@ -96,10 +139,14 @@ export class QueueLimit implements SpanProcessor {
     this.waiting = [];
     if (this.waitingForBytes) {
       this.waitingForBytes = false;
-      log.once('warn', 'queue-bytes-full', `the span queue holds ${Math.round(this.maxQueueBytes / 1024 / 1024)} MiB of span attributes (maxBufferedBytes): large inputs, outputs or media end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
+      log.once('warn', 'queue-bytes-full', `the span queue holds ${sizeText(this.maxQueueBytes)} of span attributes (a quarter of maxBufferedBytes): large inputs, outputs or media end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
     } else {
       log.once('warn', 'queue-full', `the span queue is full (maxQueueSize ${this.maxQueueSize}): the server is slow or spans end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
     }
     this.turnedAway(spans);
   }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
