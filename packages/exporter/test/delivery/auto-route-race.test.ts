@@ -43,7 +43,13 @@ describe("transport 'auto' when the route switches while an export is on the leg
     // The first export is answered 503 and spooled; the second one's legacy answer waits long enough for the spool
     // to resend the first one, meet the v4 refusal and switch the route.
     receiver.faults.push({ status: 503 }, { delayMs: 10_000 });
-    const exporter = exporterFor(receiver, { transport: 'auto', maxRetries: 0, spoolDir: mkdtempSync(join(tmpdir(), 'auto-route-race-')) });
+    const exporter = exporterFor(receiver, {
+      transport: 'auto',
+      maxRetries: 0,
+      requestTimeoutMs: 30_000,
+      exportTimeoutMs: 40_000,
+      spoolDir: mkdtempSync(join(tmpdir(), 'auto-route-race-')),
+    });
     const [spooled, live] = [makeSpans(2, { 'langfuse.observation.type': 'generation' }), makeSpans(1, { 'langfuse.observation.type': 'generation' })];
     await exportSpans(exporter, spooled);
     await until(() => exporter.stats().spooled > 0);
