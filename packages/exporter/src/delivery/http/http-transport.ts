@@ -4,6 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type RequestError } from 'got';
 import type { NetworkConfig } from '../../config/network-config.js';
 import { createAgents, type HttpAgents } from './agents.js';
+import { nextMoment, type AbortReason, type AbortSource, type DeliveryWork } from './delivery-work.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { HEADER_OVERFLOW_CODE, MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from './response-limits.js';
 
@@ -55,6 +56,11 @@ export interface SendOptions {
   singleAttempt?: boolean;
   /** Headers for this request only, over the transport's own (e.g. `content-encoding` when the body is compressed). */
   headers?: Record<string, string>;
+  /**
+   * The delivery this request is part of: refused at once (`flush-deadline`) when it began before the latest
+   * `abortInFlight()`, so a flush deadline ends the export's later batches and retry rounds too.
+   */
+  work?: DeliveryWork;
 }
 
 interface RequestContext extends Record<string, unknown> {
@@ -73,12 +79,16 @@ interface RequestContext extends Record<string, unknown> {
  * got's own retry of 408/429/5xx and network errors (Retry-After honoured), all inside the caller's deadline.
  * Returns what the server said as a value; never throws.
  */
-export class HttpTransport implements RequestSender {
+export class HttpTransport implements RequestSender, AbortSource {
   private readonly client: Got;
   private readonly agents: HttpAgents;
   private shutDown = false;
   /** The requests running now, so a flush deadline or a shutdown can end them. */
   private readonly running = new Set<RunningRequest>();
+  /** When `abortInFlight()` was last called (0: never), in the order of `nextMoment()`. */
+  private abortedAt = 0;
+  /** Waits of deliveries (between retry rounds) that an abort or a shutdown ends. */
+  private readonly abortListeners = new Set<(reason: AbortReason) => void>();
 
   constructor(private readonly options: HttpTransportOptions) {
     this.agents = createAgents(options.url, options.network, options.maxSockets);
@@ -101,7 +111,10 @@ export class HttpTransport implements RequestSender {
         maxRetryAfter: options.maxRetryAfterMs,
         calculateDelay: ({ attemptCount, computedValue, retryAfter, error }) => {
           if (computedValue === 0) return 0;
-          const { deadline } = error.options.context as RequestContext;
+          const { deadline, failures } = error.options.context as RequestContext;
+          // Recorded here, before got's wait, not in beforeRetry (which runs after it): an abort during the wait
+          // must still name this failure as the cause.
+          failures.last = failureOf(error);
           return retryDelay(attemptCount, retryAfter, deadline - Date.now(), options.retry);
         },
       },
@@ -109,11 +122,7 @@ export class HttpTransport implements RequestSender {
         // The first attempt's bytes are counted in send(): a beforeRequest hook would cost every request an await.
         beforeRetry: [
           (error) => {
-            const { failures, bytes } = error.options.context as RequestContext;
-            options.onRequest?.(bytes);
-            failures.last = error.response
-              ? { code: `HTTP_${error.response.statusCode}`, message: `the server answered ${error.response.statusCode}` }
-              : { code: typeof error.code === 'string' ? error.code : 'UNKNOWN', message: error.message };
+            options.onRequest?.((error.options.context as RequestContext).bytes);
             options.onRetry?.(error.response ? `http-${error.response.statusCode}` : (error.code ?? 'network'));
           },
         ],
@@ -124,7 +133,9 @@ export class HttpTransport implements RequestSender {
   async send(body: string | Buffer, deadline: number, options: SendOptions = {}): Promise<TransportResult> {
     const remaining = deadline - Date.now();
     if (this.shutDown) return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
+    if (options.work && this.abortedAt > options.work.begun) return FLUSH_DEADLINE_PASSED;
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
+    options.work?.uses(this);
     const requestContext: RequestContext = { deadline, failures: {}, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length };
     this.options.onRequest?.(requestContext.bytes);
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -165,15 +176,32 @@ export class HttpTransport implements RequestSender {
 
   /** Aborts the requests running now (a flush's deadline passed); the transport stays open for later ones. */
   abortInFlight(): void {
+    this.abortedAt = nextMoment();
     for (const running of [...this.running]) running.end('flush-deadline');
+    this.tellAbort('flush-deadline');
+  }
+
+  endedSince(moment: number): AbortReason | undefined {
+    if (this.shutDown) return 'shutdown';
+    return this.abortedAt > moment ? 'flush-deadline' : undefined;
+  }
+
+  onAbort(listener: (reason: AbortReason) => void): () => void {
+    this.abortListeners.add(listener);
+    return () => this.abortListeners.delete(listener);
   }
 
   /** Aborts requests in flight and closes the sockets. */
   shutdown(): void {
     this.shutDown = true;
     for (const running of [...this.running]) running.end('shutdown');
+    this.tellAbort('shutdown');
     this.agents.http.destroy();
     this.agents.https.destroy();
+  }
+
+  private tellAbort(reason: AbortReason): void {
+    for (const listener of [...this.abortListeners]) listener(reason);
   }
 
   private describeError(error: RequestError, deadline: number, ended: RunningRequest['endedBy']): TransportResult {
@@ -190,6 +218,21 @@ export class HttpTransport implements RequestSender {
     if (error?.name === 'TimeoutError') return { kind: 'error', reason: 'timeout', code, message };
     return { kind: 'error', reason: 'network', code, message };
   }
+}
+
+/** A request of work begun before the latest flush deadline's abort: not sent (and not counted as a request). */
+const FLUSH_DEADLINE_PASSED: TransportResult = {
+  kind: 'error',
+  reason: 'flush-deadline',
+  code: 'FLUSH_DEADLINE',
+  message: 'not sent: a flush deadline passed after this export began',
+};
+
+/** How a failed attempt is named when it turns out to be the last one (see `abortedResult`). */
+function failureOf(error: RequestError): { code: string; message: string } {
+  return error.response
+    ? { code: `HTTP_${error.response.statusCode}`, message: `the server answered ${error.response.statusCode}` }
+    : { code: typeof error.code === 'string' ? error.code : 'UNKNOWN', message: error.message };
 }
 
 /** One request on its way, and why we ended it, if we did (the first reason wins). */

@@ -7,6 +7,7 @@ import { EVENT_TYPE_NOT_ACCEPTED, describeServerMessage, parseMultiStatus } from
 import { downgradeObservation, isExtendedTypeEvent } from './observation-type-fallback.js';
 import { readRequestAnswer } from '../request-answer.js';
 import { retryDelay, type RetryPolicyOptions } from '../http/retry-policy.js';
+import { DeliveryWork } from '../http/delivery-work.js';
 import { serializeEvent, type SerializedEvent } from '../../events/serialized-event.js';
 
 export interface DeliveryOptions {
@@ -68,6 +69,8 @@ export class IngestionDelivery {
     const outcomes = new Map<SerializedEvent, EventOutcome>();
     const originOf = new Map<SerializedEvent, SerializedEvent>();
     const settle = (event: SerializedEvent, outcome: EventOutcome) => outcomes.set(originOf.get(event) ?? event, outcome);
+    // One for every batch and round: a flush deadline or a shutdown ends all of them, the wait between rounds too.
+    const work = new DeliveryWork();
 
     let pending = events.map((event) => {
       if (this.extendedTypesSupported || !isExtendedTypeEvent(event.event)) return event;
@@ -82,7 +85,7 @@ export class IngestionDelivery {
       const unknownReason = new Map<SerializedEvent, string>();
       const queue = splitIntoBatches(pending, this.options.maxBatchBytes);
       for (let batch = queue.shift(); batch; batch = queue.shift()) {
-        const result = await this.transport.send(batchBody(batch), deadline);
+        const result = await this.transport.send(batchBody(batch), deadline, { work });
         this.handle(result, batch, { settle, retryLater, unknownReason, queue, originOf });
       }
       pending = retryLater;
@@ -93,8 +96,13 @@ export class IngestionDelivery {
         for (const event of pending) settle(event, { kind: 'dropped', reason: unknownReason.get(event) ?? reason });
         break;
       }
+      // Ended early by a flush deadline or a shutdown: what was to be resent is given up for that reason, now.
+      const aborted = await work.wait(delay);
+      if (aborted) {
+        for (const event of pending) settle(event, { kind: 'dropped', reason: aborted });
+        break;
+      }
       this.options.onEventRetryRound?.();
-      await new Promise((resolve) => setTimeout(resolve, delay));
     }
     return outcomes;
   }

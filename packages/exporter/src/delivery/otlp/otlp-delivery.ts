@@ -5,6 +5,7 @@ import type { EventOutcome } from '../event-outcome.js';
 import type { Reservation } from '../memory-budget.js';
 import { encodeOtlpBatches, type OtlpEncoding } from './otlp-encoding.js';
 import { readRequestAnswer } from '../request-answer.js';
+import { DeliveryWork } from '../http/delivery-work.js';
 
 export interface OtlpDeliveryOptions {
   endpoint: string;
@@ -22,7 +23,7 @@ export interface OtlpDeliveryOptions {
  * transformer and gzipped, and settles each span with an outcome. The server maps spans to observations itself,
  * reading the same `langfuse.*` attributes. Never throws; bounded by the caller's deadline.
  */
-const GZIPPED = { headers: { 'content-encoding': 'gzip' } };
+const GZIPPED = { 'content-encoding': 'gzip' };
 
 export class OtlpDelivery {
   constructor(
@@ -36,6 +37,8 @@ export class OtlpDelivery {
    * is not sent and its spans are dropped as `memory-cap`. (The halves of a 413 reuse their parent's share.)
    */
   async deliver(spans: readonly ReadableSpan[], deadline: number, reservation?: Reservation): Promise<Map<ReadableSpan, EventOutcome>> {
+    // Begun before encoding: a flush deadline that passes meanwhile ends this delivery's requests too.
+    const work = new DeliveryWork();
     const outcomes = new Map<ReadableSpan, EventOutcome>();
     const settle = (span: ReadableSpan, outcome: EventOutcome) => {
       if (!companions.has(span)) outcomes.set(span, outcome);
@@ -58,7 +61,7 @@ export class OtlpDelivery {
       return false;
     });
     for (let batch = queue.shift(); batch; batch = queue.shift()) {
-      const result = await this.transport.send(batch.body, deadline, batch.gzipped ? GZIPPED : {});
+      const result = await this.transport.send(batch.body, deadline, batch.gzipped ? { work, headers: GZIPPED } : { work });
       const answer = readRequestAnswer(result, { endpoint: this.options.endpoint, count: batch.spans.length, unit: 'spans', singleBytes: batch.body.length }, this.log);
       if (answer.kind === 'split') {
         const half = Math.ceil(batch.spans.length / 2);
