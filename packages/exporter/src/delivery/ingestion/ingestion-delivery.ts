@@ -65,12 +65,14 @@ export class IngestionDelivery {
     private readonly log: ComponentLogger,
   ) {}
 
-  async deliver(events: readonly SerializedEvent[], deadline: number): Promise<Map<SerializedEvent, EventOutcome>> {
+  /**
+   * `work` ties every batch and round to one export: a flush deadline or a shutdown ends all of them, the wait between
+   * rounds too. Pass the export's own, made when it began, so an abort before this call counts as well.
+   */
+  async deliver(events: readonly SerializedEvent[], deadline: number, work = new DeliveryWork()): Promise<Map<SerializedEvent, EventOutcome>> {
     const outcomes = new Map<SerializedEvent, EventOutcome>();
     const originOf = new Map<SerializedEvent, SerializedEvent>();
     const settle = (event: SerializedEvent, outcome: EventOutcome) => outcomes.set(originOf.get(event) ?? event, outcome);
-    // One for every batch and round: a flush deadline or a shutdown ends all of them, the wait between rounds too.
-    const work = new DeliveryWork();
 
     let pending = events.map((event) => {
       if (this.extendedTypesSupported || !isExtendedTypeEvent(event.event)) return event;

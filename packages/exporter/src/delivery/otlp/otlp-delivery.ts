@@ -35,10 +35,15 @@ export class OtlpDelivery {
   /**
    * `reservation`, when given, must hold each encoded body while it waits and is sent; a body that does not fit
    * is not sent and its spans are dropped as `memory-cap`. (The halves of a 413 reuse their parent's share.)
+   * `work` ties every batch to one export (a flush deadline or a shutdown ends all of them); by default it begins
+   * here, before encoding. Pass the export's own, made when it began, so an abort before this call counts as well.
    */
-  async deliver(spans: readonly ReadableSpan[], deadline: number, reservation?: Reservation): Promise<Map<ReadableSpan, EventOutcome>> {
-    // Begun before encoding: a flush deadline that passes meanwhile ends this delivery's requests too.
-    const work = new DeliveryWork();
+  async deliver(
+    spans: readonly ReadableSpan[],
+    deadline: number,
+    reservation?: Reservation,
+    work = new DeliveryWork(),
+  ): Promise<Map<ReadableSpan, EventOutcome>> {
     const outcomes = new Map<ReadableSpan, EventOutcome>();
     const settle = (span: ReadableSpan, outcome: EventOutcome) => {
       if (!companions.has(span)) outcomes.set(span, outcome);
