@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type Method, type RequestError } from 'got';
+import { settledEndRequest } from '../delivery/http/settled-end-request.js';
 import type { NetworkConfig } from '../config/network-config.js';
 import { createAgents, type HttpAgents } from '../delivery/http/agents.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from '../delivery/http/retry-policy.js';
@@ -68,6 +69,7 @@ export class MediaUploader {
   constructor(private readonly options: MediaUploaderOptions) {
     this.gate = new ConcurrencyGate(options.concurrency);
     this.client = got.extend({
+      request: settledEndRequest,
       throwHttpErrors: false,
       followRedirect: false,
       maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,

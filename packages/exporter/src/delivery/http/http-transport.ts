@@ -4,6 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type RequestError } from 'got';
 import type { NetworkConfig } from '../../config/network-config.js';
 import { createAgents, type HttpAgents } from './agents.js';
+import { settledEndRequest } from './settled-end-request.js';
 import { nextMoment, type AbortReason, type AbortSource, type DeliveryWork } from './delivery-work.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { HEADER_OVERFLOW_CODE, MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from './response-limits.js';
@@ -102,6 +103,8 @@ export class HttpTransport implements RequestSender, AbortSource {
       followRedirect: false,
       maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
       agent: this.agents,
+      // A failed connection must reach got once, as the error it retries (see settledEndRequest).
+      request: settledEndRequest,
       timeout: { request: options.requestTimeoutMs },
       retry: {
         limit: options.maxRetries,
