@@ -24,7 +24,7 @@ function withHost(receiver: Receiver, path: string, host: string, method = 'GET'
   });
 }
 
-const VIEWER_PATHS = ['/', '/viewer/app.js', '/api/receiver/events', '/api/receiver/trace-rows', '/api/receiver/live'];
+const VIEWER_PATHS = ['/', '/viewer/app.js', '/api/receiver/events', '/api/receiver/trace-rows', '/api/receiver/live', '/project/local-project/traces/t-1'];
 
 describe('listening on every interface (0.0.0.0)', () => {
   const receiver = useReceiver({ host: '0.0.0.0' });

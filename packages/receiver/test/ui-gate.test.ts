@@ -108,6 +108,20 @@ describe('the viewer gate with keys configured', () => {
     expect((await signIn(link)).response.statusCode).toBe(401);
   });
 
+  it("a Langfuse trace link (the doctor's) is gated like the page: 401 without keys, the redirect with Basic auth or the cookie", async () => {
+    const path = `${receiver().url}/project/local-project/traces/t-1`;
+    const denied = await rawGet(path);
+    expect(denied.statusCode).toBe(401);
+    expect(denied.headers['www-authenticate']).toMatch(/^Basic realm=/);
+    expect(denied.headers.location).toBeUndefined();
+    const { cookie } = await signIn(receiver().viewerUrl());
+    for (const headers of [{ cookie }, { authorization: basicAuth('pk-lf-gate', SECRET) }] as Record<string, string>[]) {
+      const response = await rawGet(path, headers);
+      expect(response.statusCode).toBe(302);
+      expect(response.headers.location).toBe('/#/trace/t-1');
+    }
+  });
+
   it('only a GET uses a link up: a HEAD (a link preview) or a POST leaves it working', async () => {
     const link = receiver().viewerUrl();
     for (const method of ['HEAD', 'POST', 'PUT', 'OPTIONS']) {

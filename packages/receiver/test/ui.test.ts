@@ -1,6 +1,7 @@
 import { get, type IncomingMessage } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkLangfuse } from '@otel-langfuse/exporter';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TraceRow, TraceRowPage } from '../src/traces/trace-row.js';
 import type { TraceView } from '../src/http/read-api.js';
@@ -271,6 +272,58 @@ describe('with ui: false', () => {
     }
     await ingest(receiver, [envelope('trace-create', { id: 'headless' })]);
     expect((await rows(receiver)).rows.map((row) => row.id)).toEqual(['headless']);
+  });
+});
+
+describe("Langfuse's trace links", () => {
+  const receiver = useReceiver();
+
+  /** A request for the path, not following a redirect. */
+  const open = (path: string, method = 'GET'): Promise<Response> => fetch(`${receiver().url}${path}`, { method, redirect: 'manual' });
+
+  it('/project/<any project>/traces/<id> redirects to the viewer page of that trace', async () => {
+    await ingest(receiver(), [traceCreate({ id: 'a1b2c3' })]);
+    for (const project of ['local-project', 'cl-some-other-project']) {
+      const response = await open(`/project/${project}/traces/a1b2c3`);
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/#/trace/a1b2c3');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+    }
+    expect((await open('/project/p/traces/a1b2c3/')).headers.get('location')).toBe('/#/trace/a1b2c3');
+    expect((await open('/project/p/traces/a1b2c3', 'HEAD')).status).toBe(302);
+    // The page it leads to is the viewer, which reads that trace from the read API.
+    expect((await fetch(new URL('/#/trace/a1b2c3', receiver().url))).headers.get('content-type')).toMatch(/^text\/html/);
+    expect((await fetch(`${receiver().url}/api/receiver/trace-views/a1b2c3`)).status).toBe(200);
+  });
+
+  it('keeps an id with escaped characters as the viewer reads it; other paths and methods are not redirected', async () => {
+    const response = await open(`/project/p/traces/${encodeURIComponent('run 7/a#b')}`);
+    expect(response.headers.get('location')).toBe(`/#/trace/${encodeURIComponent('run 7/a#b')}`);
+    expect((await open('/project/p/traces/%E0%A4%A')).status).toBe(404);
+    expect((await open('/project/p/traces/t-1', 'POST')).status).toBe(405);
+    for (const path of ['/project/p/traces', '/project/p/traces/t-1/extra', '/project//traces/t-1', '/projects/p/traces/t-1']) {
+      expect((await open(path)).status, path).toBe(404);
+    }
+  });
+
+  it("the doctor's test-trace link leads to the viewer's page of the test trace", async () => {
+    const report = await checkLangfuse({ baseUrl: receiver().url, publicKey: receiver().publicKey, secretKey: receiver().secretKey, checkTimeoutMs: 10_000 }, {});
+    const summary = report.checks.find((check) => check.name === 'test-trace')?.summary ?? '';
+    const link = /(http:\/\/\S+\/project\/\S+\/traces\/([0-9a-f]{32}))/.exec(summary);
+    expect(link, summary).not.toBeNull();
+    const response = await fetch(link![1]!, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`/#/trace/${link![2]!}`);
+    expect((await fetch(`${receiver().url}/api/receiver/trace-views/${link![2]!}`)).status).toBe(200);
+  });
+
+  it('with ui: false, there is no viewer to lead to: 404', async () => {
+    const headless = await startReceiver({ ui: false });
+    try {
+      expect((await fetch(`${headless.url}/project/p/traces/t-1`, { redirect: 'manual' })).status).toBe(404);
+    } finally {
+      await headless.close();
+    }
   });
 });
 

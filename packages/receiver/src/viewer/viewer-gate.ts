@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBasicAuth, type ApiKeys } from '../http/auth.js';
 import { jsonReply, sendReply, textReply } from '../http/http-reply.js';
-import { VIEWER_LIVE_PATH } from './trace-viewer.js';
+import { isLangfuseTraceLink, VIEWER_LIVE_PATH } from './trace-viewer.js';
 
 // A browser keeps the last few links it was given and a handful of tabs; anything older is dropped, not kept forever.
 const MAX_OPEN_TOKENS = 32;
@@ -14,7 +14,7 @@ const GATED_RESOURCES = new Set(['events', 'stats', 'requests', 'traces', 'trace
 const GATED_PREFIXES = ['traces/', 'trace-views/', 'sessions/', 'session-views/', 'media/'];
 
 export function isGatedPath(pathname: string): boolean {
-  if (pathname === '/' || pathname.startsWith('/viewer/')) return true;
+  if (pathname === '/' || pathname.startsWith('/viewer/') || isLangfuseTraceLink(pathname)) return true;
   if (!pathname.startsWith('/api/receiver/')) return false;
   const resource = pathname.slice('/api/receiver/'.length);
   return GATED_RESOURCES.has(resource) || GATED_PREFIXES.some((prefix) => resource.startsWith(prefix));
