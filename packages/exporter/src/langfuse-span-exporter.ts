@@ -5,6 +5,7 @@ import { resolveExporterConfig } from './config/resolve-exporter-config.js';
 import { isFlushing } from './flush-scope.js';
 import { registerBufferedBytesCap } from './buffer-cap.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
+import { DeliveryWork } from './delivery/http/delivery-work.js';
 import { settlesWithin, splitDeadline, timeoutOf, type FlushOptions } from './delivery/flush-deadline.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
 import { ComponentLogger } from './diagnostics/component-logger.js';
@@ -155,10 +156,13 @@ export class LangfuseSpanExporter implements SpanExporter {
       const refused = pipeline.delivery.refuseNow(spans);
       if (refused) return done(refused);
       const deadline = Date.now() + pipeline.config.exportTimeoutMs;
+      // The export's work begins with its deadline: a flush deadline that passes before its delivery starts (or while
+      // it prepares events or uploads media) ends its requests too.
+      const work = new DeliveryWork();
       // export() may run inside the span.end() that filled the batch: then the work waits for a later turn of the
       // event loop. Called by a flush (see duringFlush), it starts on the next microtask.
       const task = (isFlushing(this) ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => pipeline.delivery.deliver(spans, deadline))
+        .then(() => pipeline.delivery.deliver(spans, deadline, work))
         .then(done, (error: unknown) => done(pipeline.delivery.failed(error, spans)));
       this.inFlight.track(task);
       this.spansInFlight_ += count;

@@ -14,6 +14,7 @@ import type { ScoreCreateEvent } from '../wire/ingestion-event.js';
 import { accountOutcomes, accountSpanOutcomes, combineResults } from './account-outcomes.js';
 import type { EventOutcome } from './event-outcome.js';
 import type { CircuitBreaker } from './http/circuit-breaker.js';
+import { DeliveryWork } from './http/delivery-work.js';
 import type { InFlightTracker } from './in-flight-tracker.js';
 import type { IngestionDelivery } from './ingestion/ingestion-delivery.js';
 import type { MemoryBudget } from './memory-budget.js';
@@ -79,12 +80,16 @@ export class SpanDelivery {
     return SUCCESS;
   }
 
-  /** Sends the spans by the current route, by `deadline`; an unexpected failure is counted, never thrown. */
-  async deliver(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+  /**
+   * Sends the spans by the current route, by `deadline`; an unexpected failure is counted, never thrown.
+   * `work` is the export's, made when it began: every request of it (both paths, the resend to the other one) is
+   * refused once a flush deadline passed since then, also one that would start after preparation or media uploads.
+   */
+  async deliver(spans: ReadableSpan[], deadline: number, work = new DeliveryWork()): Promise<ExportResult> {
     try {
       const kept = filterSpans(spans, this.parts.prepare);
       if (kept.length === 0) return SUCCESS;
-      return await (this.path === 'otlp' ? this.viaOtlp(kept, deadline) : this.viaIngestion(kept, deadline));
+      return await (this.path === 'otlp' ? this.viaOtlp(kept, deadline, work) : this.viaIngestion(kept, deadline, work));
     } catch (error) {
       return this.failed(error, spans);
     }
@@ -108,6 +113,8 @@ export class SpanDelivery {
   deliverScores(scores: ScoreCreateEvent[]): Promise<void> {
     const { config, stats, log, budget, ingestion, inFlight } = this.parts;
     const deadline = Date.now() + config.exportTimeoutMs;
+    // Begun with the deadline: a flush deadline that passes while the scores are serialized ends their requests too.
+    const work = new DeliveryWork();
     const task = (async () => {
       const events: SerializedEvent[] = [];
       for (const score of scores) {
@@ -118,7 +125,7 @@ export class SpanDelivery {
       const reservation = budget.open();
       try {
         const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
-        const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
+        const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline, work);
         for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
         this.accountEvents(events, outcomes);
       } finally {
@@ -142,9 +149,9 @@ export class SpanDelivery {
   /**
    * The legacy path; with `transport: 'auto'`, spans a v4/Cloud server refuses there are resent over OTLP, also when
    * another export switched the route meanwhile. The route switches each way at most once, so the two paths cannot
-   * send spans back and forth forever.
+   * send spans back and forth forever. The resend is part of the same `work`.
    */
-  private async viaIngestion(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+  private async viaIngestion(spans: ReadableSpan[], deadline: number, work: DeliveryWork): Promise<ExportResult> {
     const { prepare, budget, ingestion, log, config, route, stats } = this.parts;
     const prepared = await this.preparation.run(() => prepareEvents(spans, prepare));
     const reservation = budget.open();
@@ -152,7 +159,7 @@ export class SpanDelivery {
       // Outside the preparation lane: one export's uploads never hold up the next export's preparation.
       const events = this.parts.media ? await this.parts.media.resolveEvents(prepared, deadline, reservation) : prepared;
       const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
-      const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline);
+      const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline, work);
       if (overCap.size > 0) {
         log.once('warn', 'memory-cap', `the exporter holds maxBufferedBytes (${config.maxBufferedBytes} bytes) for delivery (the server is slow or down); dropping events until it drains`);
         for (const event of overCap) outcomes.set(event, { kind: 'dropped', reason: 'memory-cap' });
@@ -164,21 +171,21 @@ export class SpanDelivery {
       stats.add('spansResent', resend.length);
       const kept = events.filter((event) => !refused.events.has(event));
       const legacy = this.accountEvents(kept, outcomes);
-      return combineResults(legacy, await this.viaOtlp(resend, deadline));
+      return combineResults(legacy, await this.viaOtlp(resend, deadline, work));
     } finally {
       reservation.release();
     }
   }
 
   /** The OTLP path; with `transport: 'auto'`, spans an old server (no OTLP endpoint) refuses go to the legacy path. */
-  private async viaOtlp(spans: ReadableSpan[], deadline: number): Promise<ExportResult> {
+  private async viaOtlp(spans: ReadableSpan[], deadline: number, work: DeliveryWork): Promise<ExportResult> {
     const { maskForOtlp, budget, otlp, route, stats, deadLetter, media } = this.parts;
     const reservation = budget.open();
     try {
       const masked = maskForOtlp(spans);
       const sent = media ? await media.resolveSpans(masked, deadline, reservation) : masked;
       const original = new Map(sent.map((span, i) => [span, spans[i]!]));
-      const outcomes = await otlp.deliver(sent, deadline, reservation);
+      const outcomes = await otlp.deliver(sent, deadline, reservation, work);
       const refused = this.refusedByOtlp(sent, outcomes);
       const resend = refused && route.resendsElsewhere('otlp', refused.reason) ? refused.spans : [];
       for (const span of resend) outcomes.delete(span);
@@ -188,7 +195,7 @@ export class SpanDelivery {
       if (resend.length === 0) return result;
 
       stats.add('spansResent', resend.length);
-      return combineResults(result, await this.viaIngestion(resend.map((span) => original.get(span) ?? span), deadline));
+      return combineResults(result, await this.viaIngestion(resend.map((span) => original.get(span) ?? span), deadline, work));
     } finally {
       reservation.release();
     }
