@@ -46,7 +46,7 @@ await tracing.shutdown();
 }
 
 /** The exporter's periodic count line that follows a cause's own line (losses/drop-summary). */
-const SUMMARY = (what: string) => `[@otel-langfuse/exporter] WARN: not delivered in the last 1 s: ${what}. Totals: stats().`;
+const SUMMARY = (what: string, totals = 'stats().eventsDropped') => `[@otel-langfuse/exporter] WARN: not delivered in the last 1 s: ${what}; totals since start in ${totals}`;
 
 const lines = (text: string) => text.split('\n').filter((line) => line !== '');
 
@@ -66,7 +66,7 @@ describe('console diagnostics with no diag logger', () => {
     const { stderr } = await runChild('', wrongKeys());
     expect(lines(stderr)).toEqual([
       `[@otel-langfuse/exporter] ERROR: ${receiver.url}/api/public/ingestion refused the request with 401 (Invalid credentials. Confirm that you have configured the correct public and secret key): check LANGFUSE_PUBLIC_KEY / LANGFUSE_SECRET_KEY and that they belong to this Langfuse instance (organization-level keys are refused). Not retried.`,
-      SUMMARY('2 rejected by the server (2 http-401)'),
+      SUMMARY('2 rejected by the server (2 http-401)', 'stats().eventsRejected'),
     ]);
     expectNoSecret(stderr);
   }, 60_000);
@@ -109,7 +109,7 @@ diag.setLogger({ error: host('error'), warn: host('warn'), info: host('info'), d
       LANGFUSE_TRANSPORT: 'ingestion',
     });
     expect(lines(stderr)).toEqual([expect.stringMatching(/^\[@otel-langfuse\/exporter\] ERROR: the Langfuse server at .* does not accept traces on the legacy ingestion path .*Use transport 'otlp' or 'auto'\.$/),
-      SUMMARY('2 rejected by the server (2 event-type-not-accepted)'),
+      SUMMARY('2 rejected by the server (2 event-type-not-accepted)', 'stats().eventsRejected'),
     ]);
     expect(stderr).not.toContain(eventsOnlyReceiver.secretKey);
   }, 60_000);

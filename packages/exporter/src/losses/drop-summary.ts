@@ -19,8 +19,8 @@ const FIRST_LINE_DELAY_MS = 1_000;
 
 /**
  * The one periodic line about what was not delivered: at most one per interval, only when something was dropped or
- * rejected since the previous line, e.g. `not delivered in the last 60 s: 1200 events (1000 circuit-open, 200
- * network-ECONNREFUSED); 1200 dead-lettered`. Each problem's first occurrence is explained by its own one-time
+ * rejected since the previous line, e.g. `not delivered in the last 60 s: 1200 dropped (1000 circuit-open, 200
+ * network-ECONNREFUSED); totals since start in stats().eventsDropped`. Each problem's first occurrence is explained by its own one-time
  * diagnostic; this line keeps the count visible without a log storm.
  */
 export class DropSummary {
@@ -82,7 +82,8 @@ export class DropSummary {
     if (rejected > 0) parts.push(`${rejected} rejected by the server (${list(this.rejected)})`);
     const seconds = Math.max(1, Math.round((this.now() - (this.windowStart ?? this.now())) / 1000));
     const suffix = this.suffix();
-    this.log.warn(`not delivered in the last ${seconds} s: ${parts.join('; ')}${suffix ? `; ${suffix}` : ''}. Totals: stats().`);
+    const totals = [dropped > 0 ? 'stats().eventsDropped' : '', rejected > 0 ? 'stats().eventsRejected' : ''].filter(Boolean).join(' and ');
+    this.log.warn(`not delivered in the last ${seconds} s: ${parts.join('; ')}${suffix ? `; ${suffix}` : ''}; totals since start in ${totals}`);
     this.dropped = new Map();
     this.rejected = new Map();
     this.lastLineAt = this.now();
