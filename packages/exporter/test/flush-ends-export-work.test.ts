@@ -65,3 +65,27 @@ describe.each([
     await exporter.shutdown();
   });
 });
+
+describe('media over ingestion, a root span (its input is the trace\'s too: the same bytes twice)', () => {
+  const { receiver } = useExporterTestBed();
+
+  it('the second upload, waiting for the first, is not started after the flush deadline; the export ends with the flush', async () => {
+    receiver().mediaUploadFaults.push({ hang: true, times: 10 });
+    const exporter = exporterFor(receiver(), { ...LONG, transport: 'ingestion' });
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(8 * 1024)]);
+    const input = [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }] }];
+    void exportSpans(exporter, makeSpans(1, { 'langfuse.observation.type': 'generation', 'langfuse.observation.input': JSON.stringify(input) }));
+    await vi.waitFor(() => expect(receiver().media()).toHaveLength(1));
+    await exporter.forceFlush({ timeoutMs: 400 });
+
+    const stats = exporter.stats();
+    expect(stats.exportsInFlight).toBe(0);
+    expect(exporter.spansInFlight).toBe(0);
+    expect(stats.eventsDropped).toEqual({ 'flush-deadline': 2 });
+    await pause(200);
+    // No second media record: the upload waiting for the first one made no request.
+    expect(receiver().media()).toHaveLength(1);
+    expect(receiver().requests().filter((r) => r.endpoint === 'ingestion')).toEqual([]);
+    await exporter.shutdown();
+  });
+});

@@ -157,7 +157,7 @@ export class SpanDelivery {
     const reservation = budget.open();
     try {
       // Outside the preparation lane: one export's uploads never hold up the next export's preparation.
-      const events = this.parts.media ? await this.parts.media.resolveEvents(prepared, deadline, reservation) : prepared;
+      const events = this.parts.media ? await this.parts.media.resolveEvents(prepared, deadline, reservation, work) : prepared;
       const overCap = new Set(events.filter((event) => !reservation.take(event.bytes)));
       const outcomes = await ingestion.deliver(overCap.size === 0 ? events : events.filter((event) => !overCap.has(event)), deadline, work);
       if (overCap.size > 0) {
@@ -183,7 +183,7 @@ export class SpanDelivery {
     const reservation = budget.open();
     try {
       const masked = maskForOtlp(spans);
-      const sent = media ? await media.resolveSpans(masked, deadline, reservation) : masked;
+      const sent = media ? await media.resolveSpans(masked, deadline, reservation, work) : masked;
       const original = new Map(sent.map((span, i) => [span, spans[i]!]));
       const outcomes = await otlp.deliver(sent, deadline, reservation, work);
       const refused = this.refusedByOtlp(sent, outcomes);

@@ -2,6 +2,7 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { ComponentLogger } from '../diagnostics/component-logger.js';
 import type { StatsRecorder } from '../diagnostics/exporter-stats.js';
+import type { DeliveryWork } from '../delivery/http/delivery-work.js';
 import type { Reservation } from '../delivery/memory-budget.js';
 import { fieldOf } from '../delivery/otlp/masked-span.js';
 import type { SerializedEvent } from '../events/serialized-event.js';
@@ -74,14 +75,14 @@ export class MediaStage {
   }
 
   /** The events with every placeholder replaced by its reference or marker (uploads done, by `deadline`). */
-  async resolveEvents(events: SerializedEvent[], deadline: number, reservation: Reservation): Promise<SerializedEvent[]> {
+  async resolveEvents(events: SerializedEvent[], deadline: number, reservation: Reservation, work?: DeliveryWork): Promise<SerializedEvent[]> {
     if (!events.some((event) => this.jobsOf.has(event))) return events;
     return Promise.all(
       events.map(async (serialized) => {
         const jobs = this.jobsOf.get(serialized);
         if (!jobs) return serialized;
         this.jobsOf.delete(serialized);
-        const finals = await this.settle(jobs, deadline, reservation);
+        const finals = await this.settle(jobs, deadline, reservation, work);
         const json = resolvePlaceholders(serialized.json, finals);
         const event = { ...serialized.event, body: resolvePlaceholdersDeep(serialized.event.body, finals) } as SerializedEvent['event'];
         const resolved: SerializedEvent = { event, json, bytes: Buffer.byteLength(json), spanId: serialized.spanId };
@@ -91,11 +92,11 @@ export class MediaStage {
   }
 
   /** The spans (as the OTLP path sends them) with the media in their input/output/metadata attributes uploaded and replaced. */
-  async resolveSpans(spans: ReadableSpan[], deadline: number, reservation: Reservation): Promise<ReadableSpan[]> {
-    return Promise.all(spans.map((span) => this.resolveSpan(span, deadline, reservation)));
+  async resolveSpans(spans: ReadableSpan[], deadline: number, reservation: Reservation, work?: DeliveryWork): Promise<ReadableSpan[]> {
+    return Promise.all(spans.map((span) => this.resolveSpan(span, deadline, reservation, work)));
   }
 
-  private async resolveSpan(span: ReadableSpan, deadline: number, reservation: Reservation): Promise<ReadableSpan> {
+  private async resolveSpan(span: ReadableSpan, deadline: number, reservation: Reservation, work?: DeliveryWork): Promise<ReadableSpan> {
     const { traceId, spanId } = span.spanContext();
     const rewritten = new Map<string, string>();
     const jobs: MediaJob[] = [];
@@ -111,14 +112,14 @@ export class MediaStage {
       for (const media of extraction.media) jobs.push({ target: { traceId, observationId, field }, media });
     }
     if (rewritten.size === 0) return span;
-    const finals = await this.settle(jobs, deadline, reservation);
+    const finals = await this.settle(jobs, deadline, reservation, work);
     const attributes: Attributes = { ...span.attributes };
     for (const [key, text] of rewritten) attributes[key] = resolvePlaceholders(text, finals) as AttributeValue;
     return Object.create(span, { attributes: { value: attributes, enumerable: true } }) as ReadableSpan;
   }
 
   /** Each job's placeholder → its final text. The same bytes for the same target are uploaded once. */
-  private async settle(jobs: readonly MediaJob[], deadline: number, reservation: Reservation): Promise<Map<string, string>> {
+  private async settle(jobs: readonly MediaJob[], deadline: number, reservation: Reservation, work?: DeliveryWork): Promise<Map<string, string>> {
     const finals = new Map<string, string>();
     const uploads = new Map<string, Promise<string>>();
     await Promise.all(
@@ -126,7 +127,7 @@ export class MediaStage {
         const key = `${target.traceId}|${target.observationId ?? ''}|${target.field}|${media.sha256}`;
         let upload = uploads.get(key);
         if (!upload) {
-          upload = this.uploadOne(media, target, deadline, reservation);
+          upload = this.uploadOne(media, target, deadline, reservation, work);
           uploads.set(key, upload);
         }
         finals.set(media.placeholder, await upload);
@@ -135,7 +136,7 @@ export class MediaStage {
     return finals;
   }
 
-  private async uploadOne(media: ExtractedMedia, target: MediaTarget, deadline: number, reservation: Reservation): Promise<string> {
+  private async uploadOne(media: ExtractedMedia, target: MediaTarget, deadline: number, reservation: Reservation, work?: DeliveryWork): Promise<string> {
     const { stats, log, uploader } = this.parts;
     // The bytes are held until the export ends: they count against maxBufferedBytes like the events do.
     if (!reservation.take(media.bytes.length)) {
@@ -148,7 +149,7 @@ export class MediaStage {
     }
     const earlier = this.uploadsByHash.get(media.sha256);
     if (earlier) await earlier;
-    const upload = uploader.upload(media, target, deadline);
+    const upload = uploader.upload(media, target, deadline, work);
     this.uploadsByHash.set(media.sha256, upload);
     const outcome = await upload;
     if (this.uploadsByHash.get(media.sha256) === upload) this.uploadsByHash.delete(media.sha256);

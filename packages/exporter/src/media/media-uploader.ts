@@ -1,6 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type Method, type RequestError } from 'got';
+import { nextMoment, type AbortReason, type AbortSource, type DeliveryWork } from '../delivery/http/delivery-work.js';
 import { settledEndRequest } from '../delivery/http/settled-end-request.js';
 import type { NetworkConfig } from '../config/network-config.js';
 import { createAgents, type HttpAgents } from '../delivery/http/agents.js';
@@ -59,12 +60,17 @@ type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; detai
  * upload's result. Through the exporter's agents (proxy, CAs), answers capped, retried on 408/429/5xx and network
  * errors with the exporter's backoff, all by the caller's deadline, a few at a time. Never throws.
  */
-export class MediaUploader {
+export class MediaUploader implements AbortSource {
   private readonly client: Got;
   private readonly agentsByOrigin = new Map<string, HttpAgents>();
   private readonly gate: ConcurrencyGate;
   private readonly shutdownController = new AbortController();
   private inFlightController = new AbortController();
+  /** When `abortInFlight()` was last called (0: never), in the order of `nextMoment()`. */
+  private abortedAt = 0;
+  private shutDown = false;
+  /** Deliveries waiting on an upload that an abort or a shutdown ends. */
+  private readonly abortListeners = new Set<(reason: AbortReason) => void>();
 
   constructor(private readonly options: MediaUploaderOptions) {
     this.gate = new ConcurrencyGate(options.concurrency);
@@ -88,8 +94,13 @@ export class MediaUploader {
     });
   }
 
-  upload(media: ExtractedMedia, target: MediaTarget, deadline: number): Promise<UploadOutcome> {
-    return this.gate.run(() => this.uploadNow(media, target, deadline)).catch((error: unknown) => ({
+  /**
+   * Uploads `media` by `deadline`. With the export's `work`: nothing more is started for it (no upload waiting for a
+   * slot, no PUT or PATCH after the POST) once a flush deadline or shutdown has ended that work.
+   */
+  upload(media: ExtractedMedia, target: MediaTarget, deadline: number, work?: DeliveryWork): Promise<UploadOutcome> {
+    work?.uses(this);
+    return this.gate.run(() => this.uploadNow(media, target, deadline, work)).catch((error: unknown) => ({
       kind: 'failed' as const,
       reason: 'internal-error',
       detail: error instanceof Error ? error.message : String(error),
@@ -98,20 +109,34 @@ export class MediaUploader {
 
   /** Aborts the uploads running now (a flush's deadline passed). */
   abortInFlight(): void {
+    this.abortedAt = nextMoment();
+    for (const listener of [...this.abortListeners]) listener('flush-deadline');
     const controller = this.inFlightController;
     this.inFlightController = new AbortController();
     controller.abort();
   }
 
+  endedSince(moment: number): AbortReason | undefined {
+    if (this.shutDown) return 'shutdown';
+    return this.abortedAt > moment ? 'flush-deadline' : undefined;
+  }
+
+  onAbort(listener: (reason: AbortReason) => void): () => void {
+    this.abortListeners.add(listener);
+    return () => this.abortListeners.delete(listener);
+  }
+
   shutdown(): void {
+    this.shutDown = true;
+    for (const listener of [...this.abortListeners]) listener('shutdown');
     this.shutdownController.abort();
     this.shutdownAgents();
   }
 
-  private async uploadNow(media: ExtractedMedia, target: MediaTarget, deadline: number): Promise<UploadOutcome> {
+  private async uploadNow(media: ExtractedMedia, target: MediaTarget, deadline: number, work: DeliveryWork | undefined): Promise<UploadOutcome> {
     const apiHeaders = { ...this.options.headers, 'content-type': 'application/json' };
     const auth = { username: this.options.username, password: this.options.password };
-    const requested = await this.request('POST', new URL(this.options.baseUrl + MEDIA_PATH), deadline, {
+    const requested = await this.request('POST', new URL(this.options.baseUrl + MEDIA_PATH), deadline, work, {
       headers: apiHeaders,
       auth,
       body: JSON.stringify({
@@ -132,7 +157,7 @@ export class MediaUploader {
     if (parsed.uploadUrl === undefined) return { kind: 'deduplicated', mediaId: parsed.mediaId };
 
     const started = Date.now();
-    const put = await this.request('PUT', parsed.uploadUrl, deadline, {
+    const put = await this.request('PUT', parsed.uploadUrl, deadline, work, {
       headers: { 'content-type': media.contentType, 'x-amz-checksum-sha256': media.sha256 },
       body: media.bytes,
     });
@@ -141,7 +166,7 @@ export class MediaUploader {
     const putOk = putStatus >= 200 && putStatus <= 299;
     const putError = put.ok ? (putOk ? undefined : `upload answered ${putStatus}`) : put.detail;
 
-    const patch = await this.request('PATCH', new URL(`${this.options.baseUrl}${MEDIA_PATH}/${encodeURIComponent(parsed.mediaId)}`), deadline, {
+    const patch = await this.request('PATCH', new URL(`${this.options.baseUrl}${MEDIA_PATH}/${encodeURIComponent(parsed.mediaId)}`), deadline, work, {
       headers: apiHeaders,
       auth,
       body: JSON.stringify({
@@ -166,10 +191,12 @@ export class MediaUploader {
     method: Method,
     url: URL,
     deadline: number,
+    work: DeliveryWork | undefined,
     init: { headers: Record<string, string>; body: string | Buffer; auth?: { username: string; password: string } },
   ): Promise<Attempt> {
     const remaining = deadline - Date.now();
     if (this.shutdownController.signal.aborted) return { ok: false, reason: 'shutdown', detail: 'the exporter was shut down' };
+    if (work?.ended() === 'flush-deadline') return { ok: false, reason: 'flush-deadline', detail: 'the flush deadline passed before this request' };
     if (remaining <= 0) return { ok: false, reason: 'deadline', detail: 'the export deadline passed' };
     const tooLarge = new AbortController();
     const signal = AbortSignal.any([this.shutdownController.signal, this.inFlightController.signal, AbortSignal.timeout(remaining), tooLarge.signal]);
