@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,7 @@ const OTEL_LINES = [
     sdk: 3,
     dependencies: {
       '@opentelemetry/api': '1.10.0',
+      '@opentelemetry/sdk-node': '0.301.2',
       '@opentelemetry/sdk-trace': '3.1.1',
     },
     fixture: 'register-sdk3.mjs',
@@ -82,7 +83,7 @@ describe('packed packages', () => {
         }),
       );
       npm(node, ['install', '--cache', join(project, '.npm-cache'), '--no-audit', '--no-fund', '--loglevel=warn'], project);
-      for (const fixture of ['smoke.mjs', 'smoke.cjs', line.fixture]) {
+      for (const fixture of ['smoke.mjs', 'smoke.cjs', line.fixture, 'node-sdk-sigterm.mjs']) {
         copyFileSync(join(repo, 'packages', 'packaging-check', 'fixtures', fixture), join(project, fixture));
       }
     }, 300_000);
@@ -116,6 +117,19 @@ describe('packed packages', () => {
       expect(result.spansReceived).toBe(2);
       expect(result.spansExported).toBe(2);
       expect(result.events).toEqual(['generation-create', 'span-create', 'trace-create']);
+    });
+
+    // The README's NodeSDK form with its SIGTERM handler, run as written: the span is delivered, and with Langfuse
+    // unreachable (sdk.shutdown() then rejects) the process still ends with code 0 and no unhandled rejection.
+    it.runIf(line.sdk === 3)("the README's NodeSDK form and SIGTERM handler: delivers; exits 0 with Langfuse down", () => {
+      for (const mode of ['up', 'down']) {
+        const run = spawnSync(node, ['node-sdk-sigterm.mjs', mode], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+        expect(run.status, `${mode}: ${run.stderr}`).toBe(0);
+        expect(run.stderr, mode).not.toMatch(/Unhandled|^\s+at /m);
+        const result = JSON.parse(run.stdout.trim().split('\n').pop()!) as { code: number; events: string[] };
+        expect(result.code, mode).toBe(0);
+        expect(result.events, mode).toEqual(mode === 'up' ? ['span-create', 'trace-create'] : []);
+      }
     });
 
     it('require() gets the CommonJS build and import the ESM build', () => {
