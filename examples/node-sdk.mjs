@@ -31,7 +31,9 @@ await tracer.startActiveSpan('summarize', async (span) => {
   span.end();
 });
 
-await sdk.shutdown(); // flushes the processor and the exporter
+// Flushes the processor and the exporter. It rejects when spans could not be delivered (Langfuse down): they are
+// counted in exporter.stats() and dead-lettered if configured, so the rejection needs no more than a catch.
+await sdk.shutdown().catch(() => {});
 const stats = exporter.stats();
 console.log(`node-sdk example: ${stats.eventsSent} events sent${receiver ? ` to the local receiver (${receiver.events().length} stored)` : ''}`);
 await receiver?.close();
