@@ -5,7 +5,7 @@ import { resolveExporterConfig } from './config/resolve-exporter-config.js';
 import { isFlushing } from './flush-scope.js';
 import { registerBufferedBytesCap } from './buffer-cap.js';
 import { ExportAcknowledgement } from './delivery/export-acknowledgement.js';
-import { DeliveryWork } from './delivery/http/delivery-work.js';
+import { DeliveryWork, nextMoment } from './delivery/http/delivery-work.js';
 import { settlesWithin, splitDeadline, timeoutOf, type FlushOptions } from './delivery/flush-deadline.js';
 import { InFlightTracker } from './delivery/in-flight-tracker.js';
 import { ComponentLogger } from './diagnostics/component-logger.js';
@@ -196,8 +196,10 @@ export class LangfuseSpanExporter implements SpanExporter {
       const { waitMs, graceMs } = splitDeadline(timeoutOf(options, pipeline.config.exportTimeoutMs + DEFAULT_DEADLINE_MARGIN_MS));
       // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
       const work = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
+      // What the deadline may end: work begun until now (the scores just sent included), never exports begun later.
+      const before = nextMoment();
       if (!(await settlesWithin(work, waitMs))) {
-        for (const transport of pipeline.transports) transport.abortInFlight();
+        for (const transport of pipeline.transports) transport.abortInFlight(before);
         this.log.once('warn', 'flush-deadline', `forceFlush: deliveries still running at its deadline (${waitMs + graceMs} ms) were aborted; what they carried is counted in stats().eventsDropped['flush-deadline'] (dead-lettered if configured)`);
         await settlesWithin(work, graceMs);
       }

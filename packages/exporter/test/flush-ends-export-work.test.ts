@@ -89,3 +89,32 @@ describe('media over ingestion, a root span (its input is the trace\'s too: the 
     await exporter.shutdown();
   });
 });
+
+describe('a flush deadline ends only the work that flush covers', () => {
+  const { receiver } = useExporterTestBed();
+
+  it('an export begun after the flush began is not cut at its deadline, and is delivered', async () => {
+    // A's request hangs; B's is answered 1.5 s late, so it is still on the wire when the flush's deadline passes.
+    receiver().faults.push({ hang: true }, { delayMs: 1_500 });
+    const exporter = exporterFor(receiver(), { ...LONG, transport: 'ingestion' });
+    const a = makeSpans(1);
+    const b = makeSpans(1);
+    const resultA = exportSpans(exporter, a);
+    await vi.waitFor(() => expect(receiver().requests()).toHaveLength(1));
+    const flush = exporter.forceFlush({ timeoutMs: 1_000 });
+    await pause(200);
+    const resultB = exportSpans(exporter, b); // not in the flush's snapshot: the flush does not wait for it
+    await flush;
+    expect(receiver().requests()).toHaveLength(2); // B's request was on the wire at the deadline
+
+    expect((await resultB).code).toBe(0);
+    expect((await resultA).code).not.toBe(0);
+    const stored = observations().map((e) => String(e.body['id']));
+    expect(stored).toEqual([b[0]!.spanContext().spanId]);
+    // A's trace and span only.
+    expect(exporter.stats().eventsDropped).toEqual({ 'flush-deadline': 2 });
+    await exporter.shutdown();
+  });
+
+  const observations = () => receiver().events().filter((e) => e.type !== 'trace-create');
+});

@@ -65,7 +65,8 @@ export class MediaUploader implements AbortSource {
   private readonly agentsByOrigin = new Map<string, HttpAgents>();
   private readonly gate: ConcurrencyGate;
   private readonly shutdownController = new AbortController();
-  private inFlightController = new AbortController();
+  /** The requests running now, each with when its work began, so a flush deadline ends only the work it covers. */
+  private readonly running = new Set<{ begun: number; controller: AbortController }>();
   /** When `abortInFlight()` was last called (0: never), in the order of `nextMoment()`. */
   private abortedAt = 0;
   private shutDown = false;
@@ -107,13 +108,11 @@ export class MediaUploader implements AbortSource {
     }));
   }
 
-  /** Aborts the uploads running now (a flush's deadline passed). */
-  abortInFlight(): void {
-    this.abortedAt = nextMoment();
+  /** A flush's deadline passed: ends the uploads of work begun before `before` (running now, and later steps). */
+  abortInFlight(before: number = nextMoment()): void {
+    this.abortedAt = Math.max(this.abortedAt, before);
     for (const listener of [...this.abortListeners]) listener('flush-deadline');
-    const controller = this.inFlightController;
-    this.inFlightController = new AbortController();
-    controller.abort();
+    for (const request of [...this.running]) if (request.begun < before) request.controller.abort();
   }
 
   endedSince(moment: number): AbortReason | undefined {
@@ -199,7 +198,9 @@ export class MediaUploader implements AbortSource {
     if (work?.ended() === 'flush-deadline') return { ok: false, reason: 'flush-deadline', detail: 'the flush deadline passed before this request' };
     if (remaining <= 0) return { ok: false, reason: 'deadline', detail: 'the export deadline passed' };
     const tooLarge = new AbortController();
-    const signal = AbortSignal.any([this.shutdownController.signal, this.inFlightController.signal, AbortSignal.timeout(remaining), tooLarge.signal]);
+    const mine = { begun: work?.begun ?? nextMoment(), controller: new AbortController() };
+    this.running.add(mine);
+    const signal = AbortSignal.any([this.shutdownController.signal, mine.controller.signal, AbortSignal.timeout(remaining), tooLarge.signal]);
     this.options.onRequest?.(typeof init.body === 'string' ? Buffer.byteLength(init.body) : init.body.length);
     try {
       // The exporter's own HTTP calls must never become spans of the app it is tracing.
@@ -227,6 +228,8 @@ export class MediaUploader implements AbortSource {
       if (failure?.name === 'TimeoutError') return { ok: false, reason: 'timeout', detail: failure.message };
       if (signal.aborted) return { ok: false, reason: 'flush-deadline', detail: 'aborted at the flush deadline' };
       return { ok: false, reason: 'network', detail: `${typeof failure?.code === 'string' ? failure.code : 'network error'}: ${failure?.message ?? String(error)}` };
+    } finally {
+      this.running.delete(mine);
     }
   }
 

@@ -55,7 +55,12 @@ export class DeliveryWork {
         resolve(reason);
       };
       const timer = setTimeout(finish, ms);
-      for (const source of this.sources) stops.push(source.onAbort(finish));
+      // An abort ends this wait only when it covers this work (a flush's deadline ends the work begun before that flush).
+      const onAbort = () => {
+        const reason = this.ended();
+        if (reason) finish(reason);
+      };
+      for (const source of this.sources) stops.push(source.onAbort(onAbort));
     });
   }
 }

@@ -144,7 +144,7 @@ export class HttpTransport implements RequestSender, AbortSource {
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
     // got's own cancel rather than an AbortSignal per request: combining signals (AbortSignal.any, .timeout) costs
     // more than the rest of a small request's work here, and this is the flush path a serverless response waits on.
-    const running = new RunningRequest();
+    const running = new RunningRequest(options.work?.begun ?? nextMoment());
     this.running.add(running);
     // Every attempt, body included, ends by the deadline; an answer past its cap ends it at once.
     // Unref'd, like the AbortSignal.timeout it replaces: the deadline alone must not keep the process alive.
@@ -177,10 +177,14 @@ export class HttpTransport implements RequestSender, AbortSource {
     }
   }
 
-  /** Aborts the requests running now (a flush's deadline passed); the transport stays open for later ones. */
-  abortInFlight(): void {
-    this.abortedAt = nextMoment();
-    for (const running of [...this.running]) running.end('flush-deadline');
+  /**
+   * A flush's deadline passed: ends the work begun before `before` (the moment that flush began): its requests running
+   * now and those it has not made yet. Work begun later (exports the flush does not wait for) goes on, and so does the
+   * transport.
+   */
+  abortInFlight(before: number = nextMoment()): void {
+    this.abortedAt = Math.max(this.abortedAt, before);
+    for (const running of [...this.running]) if (running.begun < before) running.end('flush-deadline');
     this.tellAbort('flush-deadline');
   }
 
@@ -242,6 +246,9 @@ function failureOf(error: RequestError): { code: string; message: string } {
 class RunningRequest {
   endedBy: 'deadline' | 'too-large' | 'shutdown' | 'flush-deadline' | undefined;
   private request: { cancel(): void } | undefined;
+
+  /** `begun`: when the work this request belongs to began (see DeliveryWork). */
+  constructor(readonly begun: number) {}
 
   attach(request: { cancel(): void }): void {
     this.request = request;
