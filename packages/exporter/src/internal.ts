@@ -11,5 +11,5 @@ export type { ConsoleLogLevel, DiagnosticLevel } from './diagnostics/console-fal
 export { quoteValue } from './config/quote-value.js';
 export { supportedContentType } from './media/media-content-types.js';
 export { BYTES_SOURCE_PARAMETER, mediaMarker } from './media/media-reference.js';
-export { duringFlush } from './flush-scope.js';
+export { duringFlush, isFlushing } from './flush-scope.js';
 export { bufferedBytesCapOf } from './buffer-cap.js';

@@ -61,6 +61,22 @@ describe('the batch queue limit', () => {
     expect(observations(receiver().events()).filter((e) => String(e.body['name']).startsWith('steady'))).toHaveLength(20);
   });
 
+  it("with the server behind, the processor's timer batch waits for the exporter: no more deliveries than it takes, nothing dropped at its memory cap", async () => {
+    // flushInterval 1 s: the timer fires while the two early-sent batches are still being delivered.
+    const handle = setup({ mode: 'batch', flushAt: 512, maxQueueSize: 2048, flushInterval: 1, maxBufferedBytes: 8 * 1024 * 1024 });
+    receiver().faults.push({ delayMs: 2_500, times: 50 });
+    const big = 'x'.repeat(300 * 1024);
+    for (let i = 0; i < 40; i++) langfuse.span({ name: `burst${i}`, input: big }, () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await handle.forceFlush({ timeoutMs: 30_000 });
+    const dropped = handle.stats().eventsDropped;
+    expect(dropped['memory-cap']).toBeUndefined();
+    const delivered = observations(receiver().events()).filter((e) => String(e.body['name']).startsWith('burst')).length;
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered + (dropped['queue-full'] ?? 0)).toBe(40);
+    expect(handle.stats().exportsInFlight).toBe(0); // the flush waited for the batch the timer handed over, too
+  });
+
   it('counts bytes as they were when admitted: a processor after ours that shrinks attributes cannot leave the queue full', async () => {
     // The redactor runs after our processor (spans reach it once ours has queued them).
     const redactor = {

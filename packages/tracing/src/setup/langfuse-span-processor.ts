@@ -154,7 +154,10 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
   async shutdown(options?: FlushOptions): Promise<void> {
     this.release?.();
     try {
-      const inner = this.inner.shutdown().catch((error: unknown) => {
+      // Like a flush: the queued batches go to the exporter at once.
+      const exporter = this.exporter;
+      const started = exporter ? duringFlush(exporter, () => this.inner.shutdown()) : this.inner.shutdown();
+      const inner = started.catch((error: unknown) => {
         log.debug(`shutdown: some spans were not delivered: ${describeFailure(error)}`);
       });
       if (options?.timeoutMs === undefined) return await inner;

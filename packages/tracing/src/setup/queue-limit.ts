@@ -1,6 +1,7 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { isFlushing } from '@otel-langfuse/exporter/internal';
 import { log } from '../logger.js';
 import { attributeBytes } from './span-bytes.js';
 
@@ -11,6 +12,9 @@ export class TakenCounter implements SpanExporter {
   queuedBytes = 0;
   /** Exports handed to the exporter that it has not called back yet (it holds back the one that fills it up). */
   private unanswered = 0;
+  /** Batches the processor handed over by its own timer or size trigger while one was unanswered (see export). */
+  private readonly held: (() => void)[] = [];
+  private whenHandedOver: (() => void)[] = [];
   /**
    * Each admitted span's bytes as counted when it was admitted: a processor after ours may change its attributes
    * (redaction), and counting them again when taken would leave the difference in `queuedBytes` for good.
@@ -32,16 +36,41 @@ export class TakenCounter implements SpanExporter {
       this.queuedBytes -= bytes;
       this.admitted.delete(span);
     }
-    this.unanswered++;
-    this.exporter.export(spans, (result) => {
-      this.unanswered--;
-      resultCallback(result);
-    });
+    const hand = () => {
+      this.unanswered++;
+      this.exporter.export(spans, (result) => {
+        this.unanswered--;
+        resultCallback(result);
+        if (this.unanswered === 0) this.handNext();
+      });
+    };
+    // The processor exports one batch at a time by its timer, but not after an early send (see QueueLimit), which goes
+    // through forceFlush: then a timer batch waits here until the exporter has answered, so it never holds more
+    // deliveries than it takes (its `exportConcurrency`). A flush's batches go at once, as before.
+    if (this.unanswered > 0 && !isFlushing(this.exporter)) this.held.push(hand);
+    else hand();
+  }
+
+  /**
+   * Resolves once every batch held now has been handed to the exporter (a flush waits for it, so what the exporter
+   * holds then includes them). Never rejects.
+   */
+  handedOver(): Promise<void> {
+    if (this.held.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenHandedOver.push(resolve));
+  }
+
+  private handNext(): void {
+    this.held.shift()?.();
+    if (this.held.length > 0) return;
+    const waiting = this.whenHandedOver;
+    this.whenHandedOver = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** True when the exporter has answered every export handed to it: it can take another batch now. */
   get ready(): boolean {
-    return this.unanswered === 0;
+    return this.unanswered === 0 && this.held.length === 0;
   }
 
   shutdown(): Promise<void> {
@@ -106,7 +135,8 @@ export class QueueLimit implements SpanProcessor {
 
   forceFlush(): Promise<void> {
     this.report();
-    return this.processor.forceFlush();
+    // The processor's flush does not wait for a batch its timer handed over; one held here must reach the exporter.
+    return Promise.all([this.processor.forceFlush(), this.counter.handedOver()]).then(() => undefined);
   }
 
   shutdown(): Promise<void> {
