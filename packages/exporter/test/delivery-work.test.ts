@@ -1,29 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryWork } from '../src/delivery/http/delivery-work.js';
-import { HttpTransport } from '../src/delivery/http/http-transport.js';
 import { useExporterTestBed } from './helpers.js';
+import { useTestTransports } from './test-transports.js';
 
 const { receiver } = useExporterTestBed();
-const transports: HttpTransport[] = [];
-afterEach(() => {
-  for (const transport of transports.splice(0)) transport.shutdown();
-});
-
-function transportFor(): HttpTransport {
-  const transport = new HttpTransport({
-    url: new URL(`${receiver().url}/api/public/ingestion`),
-    username: receiver().publicKey,
-    password: receiver().secretKey,
-    headers: { 'content-type': 'application/json' },
-    requestTimeoutMs: 10_000,
-    maxRetries: 0,
-    maxSockets: 2,
-    retry: { initialDelayMs: 5, maxDelayMs: 20 },
-    maxRetryAfterMs: 1_000,
-  });
-  transports.push(transport);
-  return transport;
-}
+const transportTo = useTestTransports();
+const transportFor = () => transportTo(new URL(`${receiver().url}/api/public/ingestion`), { username: receiver().publicKey, password: receiver().secretKey });
 
 const BODY = JSON.stringify({ batch: [] });
 const later = () => Date.now() + 10_000;

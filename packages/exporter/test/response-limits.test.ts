@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startTestReceiver, type TestReceiver } from '@otel-langfuse/test-support';
 import { exportSpans, exporterFor, makeSpans } from './helpers.js';
-import { HttpTransport, type HttpTransportOptions } from '../src/delivery/http/http-transport.js';
+import { useTestTransports } from './test-transports.js';
 import { MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from '../src/delivery/http/response-limits.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -27,27 +27,7 @@ async function serve(handler: Handler): Promise<URL> {
   return new URL(`http://127.0.0.1:${address.port}/api/public/ingestion`);
 }
 
-const transports: HttpTransport[] = [];
-afterEach(() => {
-  for (const t of transports.splice(0)) t.shutdown();
-});
-
-function transportTo(url: URL, options: Partial<HttpTransportOptions> = {}): HttpTransport {
-  const transport = new HttpTransport({
-    url,
-    username: 'pk',
-    password: 'sk',
-    headers: { 'content-type': 'application/json' },
-    requestTimeoutMs: 10_000,
-    maxRetries: 0,
-    maxSockets: 2,
-    retry: { initialDelayMs: 5, maxDelayMs: 20 },
-    maxRetryAfterMs: 1_000,
-    ...options,
-  });
-  transports.push(transport);
-  return transport;
-}
+const transportTo = useTestTransports();
 
 /** Writes `chunk` as fast as the socket takes it until the client goes away. */
 function endless(res: ServerResponse, chunk: Buffer): void {

@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import got, { type Got, type Method, type RequestError } from 'got';
-import { nextMoment, type AbortReason, type AbortSource, type DeliveryWork } from '../delivery/http/delivery-work.js';
+import { AbortLedger, nextMoment, type DeliveryWork } from '../delivery/http/delivery-work.js';
 import { settledEndRequest } from '../delivery/http/settled-end-request.js';
 import type { NetworkConfig } from '../config/network-config.js';
 import { createAgents, type HttpAgents } from '../delivery/http/agents.js';
@@ -60,18 +60,15 @@ type Attempt = { ok: true; answer: Answer } | { ok: false; reason: string; detai
  * upload's result. Through the exporter's agents (proxy, CAs), answers capped, retried on 408/429/5xx and network
  * errors with the exporter's backoff, all by the caller's deadline, a few at a time. Never throws.
  */
-export class MediaUploader implements AbortSource {
+export class MediaUploader {
   private readonly client: Got;
   private readonly agentsByOrigin = new Map<string, HttpAgents>();
   private readonly gate: ConcurrencyGate;
   private readonly shutdownController = new AbortController();
   /** The requests running now, each with when its work began, so a flush deadline ends only the work it covers. */
   private readonly running = new Set<{ begun: number; controller: AbortController }>();
-  /** When `abortInFlight()` was last called (0: never), in the order of `nextMoment()`. */
-  private abortedAt = 0;
-  private shutDown = false;
-  /** Deliveries waiting on an upload that an abort or a shutdown ends. */
-  private readonly abortListeners = new Set<(reason: AbortReason) => void>();
+  /** What flush deadlines and the shutdown have ended, for the uploads' work. */
+  private readonly ledger = new AbortLedger();
 
   constructor(private readonly options: MediaUploaderOptions) {
     this.gate = new ConcurrencyGate(options.concurrency);
@@ -100,7 +97,7 @@ export class MediaUploader implements AbortSource {
    * slot, no PUT or PATCH after the POST) once a flush deadline or shutdown has ended that work.
    */
   upload(media: ExtractedMedia, target: MediaTarget, deadline: number, work?: DeliveryWork): Promise<UploadOutcome> {
-    work?.uses(this);
+    work?.uses(this.ledger);
     return this.gate.run(() => this.uploadNow(media, target, deadline, work)).catch((error: unknown) => ({
       kind: 'failed' as const,
       reason: 'internal-error',
@@ -110,24 +107,12 @@ export class MediaUploader implements AbortSource {
 
   /** A flush's deadline passed: ends the uploads of work begun before `before` (running now, and later steps). */
   abortInFlight(before: number = nextMoment()): void {
-    this.abortedAt = Math.max(this.abortedAt, before);
-    for (const listener of [...this.abortListeners]) listener('flush-deadline');
+    this.ledger.abortBefore(before);
     for (const request of [...this.running]) if (request.begun < before) request.controller.abort();
   }
 
-  endedSince(moment: number): AbortReason | undefined {
-    if (this.shutDown) return 'shutdown';
-    return this.abortedAt > moment ? 'flush-deadline' : undefined;
-  }
-
-  onAbort(listener: (reason: AbortReason) => void): () => void {
-    this.abortListeners.add(listener);
-    return () => this.abortListeners.delete(listener);
-  }
-
   shutdown(): void {
-    this.shutDown = true;
-    for (const listener of [...this.abortListeners]) listener('shutdown');
+    this.ledger.shutdown();
     this.shutdownController.abort();
     this.shutdownAgents();
   }

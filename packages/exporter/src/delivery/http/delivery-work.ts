@@ -9,6 +9,45 @@ export interface AbortSource {
   onAbort(listener: (reason: AbortReason) => void): () => void;
 }
 
+/**
+ * What a transport (or the media uploader) has ended so far, for the work that sends through it to ask: a flush's
+ * deadline ends the work begun before that flush, a shutdown ends all of it.
+ */
+export class AbortLedger implements AbortSource {
+  private abortedAt = 0;
+  private shutDown = false;
+  private readonly listeners = new Set<(reason: AbortReason) => void>();
+
+  get isShutDown(): boolean {
+    return this.shutDown;
+  }
+
+  /** A flush's deadline passed: the work begun before `before` (the moment that flush began) ends. */
+  abortBefore(before: number): void {
+    this.abortedAt = Math.max(this.abortedAt, before);
+    this.tell('flush-deadline');
+  }
+
+  shutdown(): void {
+    this.shutDown = true;
+    this.tell('shutdown');
+  }
+
+  endedSince(moment: number): AbortReason | undefined {
+    if (this.shutDown) return 'shutdown';
+    return this.abortedAt > moment ? 'flush-deadline' : undefined;
+  }
+
+  onAbort(listener: (reason: AbortReason) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private tell(reason: AbortReason): void {
+    for (const listener of [...this.listeners]) listener(reason);
+  }
+}
+
 let lastMoment = 0;
 
 /** The next point in one order of work begun and aborts: a counter, so no two are equal (a clock's could tie). */

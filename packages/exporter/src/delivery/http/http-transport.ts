@@ -5,7 +5,7 @@ import got, { type Got, type RequestError } from 'got';
 import type { NetworkConfig } from '../../config/network-config.js';
 import { createAgents, type HttpAgents } from './agents.js';
 import { settledEndRequest } from './settled-end-request.js';
-import { nextMoment, type AbortReason, type AbortSource, type DeliveryWork } from './delivery-work.js';
+import { AbortLedger, nextMoment, type DeliveryWork } from './delivery-work.js';
 import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES, retryDelay, type RetryPolicyOptions } from './retry-policy.js';
 import { HEADER_OVERFLOW_CODE, MAX_RESPONSE_BYTES, MAX_RESPONSE_HEADER_BYTES } from './response-limits.js';
 
@@ -80,16 +80,13 @@ interface RequestContext extends Record<string, unknown> {
  * got's own retry of 408/429/5xx and network errors (Retry-After honoured), all inside the caller's deadline.
  * Returns what the server said as a value; never throws.
  */
-export class HttpTransport implements RequestSender, AbortSource {
+export class HttpTransport implements RequestSender {
   private readonly client: Got;
   private readonly agents: HttpAgents;
-  private shutDown = false;
   /** The requests running now, so a flush deadline or a shutdown can end them. */
   private readonly running = new Set<RunningRequest>();
-  /** When `abortInFlight()` was last called (0: never), in the order of `nextMoment()`. */
-  private abortedAt = 0;
-  /** Waits of deliveries (between retry rounds) that an abort or a shutdown ends. */
-  private readonly abortListeners = new Set<(reason: AbortReason) => void>();
+  /** What flush deadlines and the shutdown have ended, for the deliveries' work (later requests, waits). */
+  private readonly ledger = new AbortLedger();
 
   constructor(private readonly options: HttpTransportOptions) {
     this.agents = createAgents(options.url, options.network, options.maxSockets);
@@ -135,10 +132,10 @@ export class HttpTransport implements RequestSender, AbortSource {
 
   async send(body: string | Buffer, deadline: number, options: SendOptions = {}): Promise<TransportResult> {
     const remaining = deadline - Date.now();
-    if (this.shutDown) return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
-    if (options.work && this.abortedAt > options.work.begun) return FLUSH_DEADLINE_PASSED;
+    if (this.ledger.isShutDown) return { kind: 'error', reason: 'shutdown', code: 'SHUTDOWN', message: 'exporter was shut down' };
+    if (options.work && this.ledger.endedSince(options.work.begun)) return FLUSH_DEADLINE_PASSED;
     if (remaining <= 0) return { kind: 'error', reason: 'deadline', code: 'DEADLINE', message: 'export deadline passed' };
-    options.work?.uses(this);
+    options.work?.uses(this.ledger);
     const requestContext: RequestContext = { deadline, failures: {}, bytes: typeof body === 'string' ? Buffer.byteLength(body) : body.length };
     this.options.onRequest?.(requestContext.bytes);
     const cap = this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -183,32 +180,16 @@ export class HttpTransport implements RequestSender, AbortSource {
    * transport.
    */
   abortInFlight(before: number = nextMoment()): void {
-    this.abortedAt = Math.max(this.abortedAt, before);
+    this.ledger.abortBefore(before);
     for (const running of [...this.running]) if (running.begun < before) running.end('flush-deadline');
-    this.tellAbort('flush-deadline');
-  }
-
-  endedSince(moment: number): AbortReason | undefined {
-    if (this.shutDown) return 'shutdown';
-    return this.abortedAt > moment ? 'flush-deadline' : undefined;
-  }
-
-  onAbort(listener: (reason: AbortReason) => void): () => void {
-    this.abortListeners.add(listener);
-    return () => this.abortListeners.delete(listener);
   }
 
   /** Aborts requests in flight and closes the sockets. */
   shutdown(): void {
-    this.shutDown = true;
+    this.ledger.shutdown();
     for (const running of [...this.running]) running.end('shutdown');
-    this.tellAbort('shutdown');
     this.agents.http.destroy();
     this.agents.https.destroy();
-  }
-
-  private tellAbort(reason: AbortReason): void {
-    for (const listener of [...this.abortListeners]) listener(reason);
   }
 
   private describeError(error: RequestError, deadline: number, ended: RunningRequest['endedBy']): TransportResult {
