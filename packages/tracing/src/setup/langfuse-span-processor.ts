@@ -190,7 +190,7 @@ const DEFAULT_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 /**
  * A BatchSpanProcessor whose full queue's drops are counted and dead-lettered by the exporter; the queue is bounded in
- * spans (maxQueueSize) and in attribute bytes (a quarter of the exporter's maxBufferedBytes).
+ * spans (maxQueueSize) and in attribute bytes (the exporter's maxBufferedBytes; sent early from a quarter of it).
  */
 function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessorConfig): QueueLimit {
   const counter = new TakenCounter(exporter);
@@ -200,10 +200,11 @@ function batchDelivery(exporter: LangfuseSpanExporter, config: ResolvedProcessor
     maxQueueSize: config.maxQueueSize,
     exportTimeoutMillis: config.exportTimeoutMillis,
   });
-  // A quarter of what the exporter may hold: it holds up to two batches at once, and on the legacy path a root span's
-  // input and output travel twice (in its trace too), so what the queue hands over always fits there.
-  const maxQueueBytes = Math.floor((bufferedBytesCapOf(exporter) ?? DEFAULT_BUFFERED_BYTES) / 4);
-  return new QueueLimit(batch, counter, config.maxQueueSize, maxQueueBytes, (spans) => exporter.recordDropped(spans, 'queue-full'));
+  const maxQueueBytes = bufferedBytesCapOf(exporter) ?? DEFAULT_BUFFERED_BYTES;
+  // Sent early from a quarter of it: the exporter holds up to two batches at once, and on the legacy path a root span's
+  // input and output travel twice (in its trace too), so what an early send hands over fits there.
+  const sendEarlyBytes = Math.floor(maxQueueBytes / 4);
+  return new QueueLimit(batch, counter, config.maxQueueSize, maxQueueBytes, sendEarlyBytes, (spans) => exporter.recordDropped(spans, 'queue-full'));
 }
 
 /** Batches delivered at once in batch mode, unless the user chose otherwise: one being prepared, one on the wire. */

@@ -15,6 +15,8 @@ export class TakenCounter implements SpanExporter {
   /** Batches the processor handed over by its own timer or size trigger while one was unanswered (see export). */
   private readonly held: (() => void)[] = [];
   private whenHandedOver: (() => void)[] = [];
+  /** Spans an early send handed over (see QueueLimit): their batches all go at once, like a flush's. */
+  private passing = 0;
   /**
    * Each admitted span's bytes as counted when it was admitted: a processor after ours may change its attributes
    * (redaction), and counting them again when taken would leave the difference in `queuedBytes` for good.
@@ -44,11 +46,21 @@ export class TakenCounter implements SpanExporter {
         if (this.unanswered === 0) this.handNext();
       });
     };
-    // The processor exports one batch at a time by its timer, but not after an early send (see QueueLimit), which goes
-    // through forceFlush: then a timer batch waits here until the exporter has answered, so it never holds more
-    // deliveries than it takes (its `exportConcurrency`). A flush's batches go at once, as before.
-    if (this.unanswered > 0 && !isFlushing(this.exporter)) this.held.push(hand);
+    // The processor exports one batch at a time by its timer, but an early send (see QueueLimit) goes through its
+    // forceFlush, around that rule: a timer batch that comes while the exporter has not answered waits here, so the
+    // two never add up to more deliveries than the exporter takes. A flush's or an early send's batches go at once.
+    const passes = this.passing > 0;
+    if (passes) this.passing = Math.max(0, this.passing - spans.length);
+    if (this.unanswered > 0 && !passes && !isFlushing(this.exporter)) this.held.push(hand);
     else hand();
+  }
+
+  /**
+   * The next `spans` spans the processor hands over go to the exporter at once: an early send's (its batches may come
+   * a moment later, when the spans' resource still has attributes to wait for).
+   */
+  letThrough(spans: number): void {
+    this.passing += spans;
   }
 
   /**
@@ -99,6 +111,8 @@ export class QueueLimit implements SpanProcessor {
     private readonly maxQueueSize: number,
     /** Cap on the attribute bytes queued; a span alone in the queue always fits. */
     private readonly maxQueueBytes: number,
+    /** Queued bytes past which the queue is handed to the exporter at once, when it can take it. */
+    private readonly sendEarlyBytes: number,
     private readonly turnedAway: (spans: ReadableSpan[]) => void,
   ) {}
 
@@ -119,13 +133,12 @@ export class QueueLimit implements SpanProcessor {
         return;
       }
       const bytes = attributeBytes(span);
-      if (queued > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
-        // The batch processor sends by span count and time only: have it send what is queued now, then look again.
-        this.sendEarly();
-        if (this.handed - this.counter.taken > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
-          this.turnAway(span, true);
-          return;
-        }
+      // The batch processor sends by span count and time only: past a share of the cap, have it send what is queued
+      // now (a batch that size fits in what the exporter may hold); at the cap, turn spans away.
+      if (queued > 0 && this.counter.queuedBytes + bytes > this.sendEarlyBytes) this.sendEarly();
+      if (this.handed - this.counter.taken > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
+        this.turnAway(span, true);
+        return;
       }
       this.handed++;
       this.counter.admit(span, bytes);
@@ -152,6 +165,7 @@ export class QueueLimit implements SpanProcessor {
   private sendEarly(): void {
     if (!this.counter.ready) return;
     try {
+      this.counter.letThrough(this.handed - this.counter.taken);
       this.processor.forceFlush().catch(() => undefined);
     } catch {
       // The next timer or flush sends them; failures are counted by the exporter.
@@ -169,7 +183,7 @@ export class QueueLimit implements SpanProcessor {
     this.waiting = [];
     if (this.waitingForBytes) {
       this.waitingForBytes = false;
-      log.once('warn', 'queue-bytes-full', `the span queue holds ${sizeText(this.maxQueueBytes)} of span attributes (a quarter of maxBufferedBytes): large inputs, outputs or media end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
+      log.once('warn', 'queue-bytes-full', `the span queue holds ${sizeText(this.maxQueueBytes)} of span attributes (maxBufferedBytes): large inputs, outputs or media end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
     } else {
       log.once('warn', 'queue-full', `the span queue is full (maxQueueSize ${this.maxQueueSize}): the server is slow or spans end faster than they can be sent; dropping spans (stats().eventsDropped['queue-full'])`);
     }
