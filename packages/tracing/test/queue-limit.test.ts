@@ -84,6 +84,16 @@ describe('the batch queue limit', () => {
     expect(handle.stats().exportsInFlight).toBe(0); // the flush waited for a batch the timer handed over, too
   });
 
+  it('a burst past the early-send mark but under the cap, with the exporter busy, is all kept and delivered', async () => {
+    const handle = setup({ mode: 'batch', flushAt: 512, maxQueueSize: 4096, flushInterval: 600, maxBufferedBytes: 4 * 1024 * 1024 });
+    // 2,000 × 2 KB (4 MB): the processor sends the first two batches of 512 itself, which keeps the exporter busy; the
+    // rest (2 MB, past the early-send mark of 1 MiB) waits in the queue, under its 4 MiB cap.
+    for (let i = 0; i < 2_000; i++) langfuse.span({ name: `kept${i}`, input: 'x'.repeat(2 * 1024) }, () => undefined);
+    await handle.forceFlush();
+    expect(handle.stats().eventsDropped).toEqual({});
+    expect(observations(receiver().events()).filter((e) => String(e.body['name']).startsWith('kept'))).toHaveLength(2_000);
+  });
+
   it('counts bytes as they were when admitted: a processor after ours that shrinks attributes cannot leave the queue full', async () => {
     // The redactor runs after our processor (spans reach it once ours has queued them).
     const redactor = {
