@@ -1,10 +1,9 @@
 /**
  * What @otel-langfuse/tracing shares with the exporter beyond the public API: the component logger (OTel `diag`
  * when the host set one, else stderr by `LANGFUSE_LOG_LEVEL`), the wording of option warnings, and what the facade's
- * `LangfuseMedia` needs to write media the exporter extracts (the accepted content types, the marker), and the mark
- * a flush puts on the exporter it hands batches to (`duringFlush`), and the exporter's memory cap for the queue in front
- * of it (`bufferedBytesCapOf`). Not for
- * applications: it may change in any release.
+ * `LangfuseMedia` needs to write media the exporter extracts (the accepted content types, the marker), the mark a
+ * flush puts on the exporter it hands batches to (`duringFlush`, `isFlushing`), and the exporter's memory cap for the
+ * queue in front of it (`bufferedBytesCapOf`). Not for applications: it may change in any release.
  */
 export { ComponentLogger } from './diagnostics/component-logger.js';
 export type { ConsoleLogLevel, DiagnosticLevel } from './diagnostics/console-fallback.js';

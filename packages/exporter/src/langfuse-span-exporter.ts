@@ -195,13 +195,13 @@ export class LangfuseSpanExporter implements SpanExporter {
       const started = Date.now();
       const { waitMs, graceMs } = splitDeadline(timeoutOf(options, pipeline.config.exportTimeoutMs + DEFAULT_DEADLINE_MARGIN_MS));
       // Both start now: the snapshot of exports in flight must not include ones started while scores are sent.
-      const work = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
+      const deliveries = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
       // What the deadline may end: work begun until now (the scores just sent included), never exports begun later.
       const before = nextMoment();
-      if (!(await settlesWithin(work, waitMs))) {
+      if (!(await settlesWithin(deliveries, waitMs))) {
         for (const transport of pipeline.transports) transport.abortInFlight(before);
         this.log.once('warn', 'flush-deadline', `forceFlush: deliveries still running at its deadline (${waitMs + graceMs} ms) were aborted; what they carried is counted in stats().eventsDropped['flush-deadline'] (dead-lettered if configured)`);
-        await settlesWithin(work, graceMs);
+        await settlesWithin(deliveries, graceMs);
       }
       await settlesWithin(pipeline.deadLetter.flush(), started + waitMs + graceMs - Date.now());
     } catch (error) {
@@ -254,8 +254,8 @@ export class LangfuseSpanExporter implements SpanExporter {
       try {
         const deadline = Date.now() + timeoutOf(options, pipeline.config.exportTimeoutMs + DEFAULT_DEADLINE_MARGIN_MS);
         const { waitMs, graceMs } = splitDeadline(deadline - Date.now());
-        const work = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
-        const settled = await settlesWithin(work, waitMs);
+        const deliveries = Promise.all([this.inFlight.settled(), pipeline.scores.flush()]);
+        const settled = await settlesWithin(deliveries, waitMs);
         if (!settled) this.log.warn(`shutdown: exports still in flight at its deadline (${waitMs + graceMs} ms) were aborted`);
         closeTransports(pipeline);
         await settlesWithin(this.inFlight.settled(), Math.min(graceMs, deadline - Date.now()));

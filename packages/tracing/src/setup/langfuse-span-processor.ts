@@ -131,9 +131,8 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     const deadline = Date.now() + timeoutMs;
     let settled = false;
     try {
-      // The batches this flush hands over start at once, not a turn of the event loop later (see duringFlush).
       const exporter = this.exporter;
-      const started = exporter ? duringFlush(exporter, () => this.inner.forceFlush()) : this.inner.forceFlush();
+      const started = this.handingOver(() => this.inner.forceFlush());
       const inner = started.catch((error: unknown) => {
         // Failed batches are counted in stats() and logged by the exporter.
         log.debug(`forceFlush: some spans were not delivered: ${describeFailure(error)}`);
@@ -151,12 +150,18 @@ class LangfuseSpanProcessorImpl implements AbortableSpanProcessor {
     return settled && this.unsentSpans() === 0;
   }
 
+  /**
+   * Runs `handOver` (the inner processor's flush or shutdown) with the exporter told its batches come from a flush:
+   * they start at once, not a turn of the event loop later, and none waits behind another (see duringFlush).
+   */
+  private handingOver(handOver: () => Promise<void>): Promise<void> {
+    return this.exporter ? duringFlush(this.exporter, handOver) : handOver();
+  }
+
   async shutdown(options?: FlushOptions): Promise<void> {
     this.release?.();
     try {
-      // Like a flush: the queued batches go to the exporter at once.
-      const exporter = this.exporter;
-      const started = exporter ? duringFlush(exporter, () => this.inner.shutdown()) : this.inner.shutdown();
+      const started = this.handingOver(() => this.inner.shutdown());
       const inner = started.catch((error: unknown) => {
         log.debug(`shutdown: some spans were not delivered: ${describeFailure(error)}`);
       });

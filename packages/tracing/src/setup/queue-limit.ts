@@ -127,7 +127,7 @@ export class QueueLimit implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
-      const queued = this.handed - this.counter.taken;
+      const queued = this.queued;
       if (queued >= this.maxQueueSize) {
         this.turnAway(span, false);
         return;
@@ -136,7 +136,8 @@ export class QueueLimit implements SpanProcessor {
       // The batch processor sends by span count and time only: past a share of the cap, have it send what is queued
       // now (a batch that size fits in what the exporter may hold); at the cap, turn spans away.
       if (queued > 0 && this.counter.queuedBytes + bytes > this.sendEarlyBytes) this.sendEarly();
-      if (this.handed - this.counter.taken > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
+      // What is queued now: an early send may just have handed it all over.
+      if (this.queued > 0 && this.counter.queuedBytes + bytes > this.maxQueueBytes) {
         this.turnAway(span, true);
         return;
       }
@@ -165,7 +166,7 @@ export class QueueLimit implements SpanProcessor {
   private sendEarly(): void {
     if (!this.counter.ready) return;
     try {
-      this.counter.letThrough(this.handed - this.counter.taken);
+      this.counter.letThrough(this.queued);
       this.processor.forceFlush().catch(() => undefined);
     } catch {
       // The next timer or flush sends them; failures are counted by the exporter.
